@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// FFEM — Face Feature Embedding Module.
+//
+// Module rules (../shared/DESIGN.md §2, docs/ARCHITECTURE.md):
+//   Embedded-safe (no Foundation; built for aarch64-none-none-elf by `make embedded-check`):
+//     CFFEMKernels, CFFEMIO, FFEMCore, FFEMCLI, FFEMImage, FFEMRuntime, FFEMCapture, ffem-edge
+//   Workstation (Foundation allowed): FFEMData, FFEMTrain, FFEMQuant, FFEMEval and their tools.
+import PackageDescription
+
+let package = Package(
+    name: "FFEM",
+    targets: [
+        // MARK: C and system libraries
+        /// Every hot loop: int8 kernels per ISA, scalar references, requantization, the shared crop. libc only.
+        .target(name: "CFFEMKernels", linkerSettings: [.linkedLibrary("m")]),
+        /// libc file I/O and libjpeg-turbo behind the setjmp/longjmp error handling Swift cannot express.
+        .target(name: "CFFEMIO", dependencies: ["CJPEG"]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CLibV4L2", pkgConfig: "libv4l2",
+                       providers: [.apt(["libv4l-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        // MARK: Embedded-safe Swift
+        /// Shared vocabulary: JSON reader with positions, seeded random numbers, byte I/O helpers.
+        .target(name: "FFEMCore", dependencies: ["CFFEMIO"]),
+        /// The hand-written argument parser shared by every command line.
+        .target(name: "FFEMCLI", dependencies: ["FFEMCore"]),
+        /// Decoded images (JPEG, PGM/PPM) and image writers (JPEG, PNG).
+        .target(name: "FFEMImage", dependencies: ["FFEMCore", "CFFEMIO", "CFFEMKernels"]),
+        /// The int8 runtime: `.ffq` loader, planner, interpreter, preprocessing.
+        .target(name: "FFEMRuntime", dependencies: ["FFEMCore", "CFFEMKernels"]),
+        /// Frame sources: V4L2 camera, JPEG files, raw recorded streams.
+        .target(name: "FFEMCapture", dependencies: ["FFEMCore", "FFEMImage", "CFFEMKernels", "CLibV4L2"]),
+
+        // MARK: Workstation
+        /// Datasets: `image_list.json`, validation, augmentation, batching, the packed dataset file.
+
+        // MARK: Tests
+        .testTarget(name: "FFEMCoreTests", dependencies: ["FFEMCore", "FFEMCLI"]),
+
+    ]
+)
