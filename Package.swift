@@ -36,9 +36,12 @@ let package = Package(
 
         // MARK: Workstation
         /// Datasets: `image_list.json`, validation, augmentation, batching, the packed dataset file.
+        .target(name: "FFEMData", dependencies: ["FFEMCore", "FFEMImage", "CFFEMKernels"]),
+        .executableTarget(name: "ffem-data", dependencies: ["FFEMData", "FFEMCLI"]),
 
         // MARK: Tests
         .testTarget(name: "FFEMCoreTests", dependencies: ["FFEMCore", "FFEMCLI"]),
-
+        .testTarget(name: "FFEMImageTests", dependencies: ["FFEMImage", "FFEMCore", "CFFEMKernels"]),
+        .testTarget(name: "FFEMDataTests", dependencies: ["FFEMData", "FFEMImage", "FFEMCore"]),
     ]
 )

@@ -101,6 +101,11 @@ void ffem_write_stderr(const char *text) {
   fputc('\n', stderr);
 }
 
+void ffem_write_stderr_raw(const char *text) {
+  fputs(text, stderr);
+  fflush(stderr);
+}
+
 void ffem_exit(int status) {
   fflush(stdout);
   exit(status);

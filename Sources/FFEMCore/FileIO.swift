@@ -66,6 +66,8 @@ public func cString(_ buffer: [CChar]) -> String {
 /// Process-level helpers for command lines (stderr, exit, environment, terminal, clock).
 public enum Process {
     public static func printError(_ line: String) { ffem_write_stderr(line) }
+    /// Writes text to stderr without a newline (progress bars).
+    public static func writeError(_ text: String) { ffem_write_stderr_raw(text) }
     public static func exit(_ status: Int32) -> Never {
         ffem_exit(status)
     }

@@ -28,6 +28,8 @@ void ffem_free(void *pointer);
 
 /// Standard error output of one line (the Embedded `print` writes to stdout only).
 void ffem_write_stderr(const char *text);
+/// Standard error output of text as it is (no newline added).
+void ffem_write_stderr_raw(const char *text);
 /// Process exit with a status (flushes stdio).
 void ffem_exit(int status) __attribute__((noreturn));
 /// Environment variable or NULL.

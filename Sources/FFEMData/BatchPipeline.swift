@@ -1,0 +1,182 @@
+// FFEMData — BatchPipeline.swift: shuffled, augmented NHWC float32 batches decoded on background threads.
+import CFFEMKernels
+import FFEMCore
+import FFEMImage
+import Foundation
+
+/// One training batch: `count` crops as NHWC float32 in (p − 128)/128, and their labels.
+public struct Batch: Sendable {
+    public var number: Int
+    public var count: Int
+    public var side: Int
+    /// count × side × side × 3 values.
+    public var images: [Float]
+    public var labels: [Int32]
+    /// Dataset entry indices of the samples, in batch order.
+    public var indices: [Int]
+}
+
+/// How batches are made. The batches of an epoch depend only on (dataset, configuration, seed, epoch):
+/// never on the thread count, because every sample draws its augmentation from its own stream
+/// `SeededRandom(seed:, stream: epoch << 32 | position)`.
+public struct PipelineConfiguration: Sendable {
+    public var batchSize = 64
+    public var cropSide = 112
+    public var policy = CropPolicy.identity
+    public var augmentation = Augmentation()
+    public var seed: UInt64 = 1
+    public var shuffles = true
+    /// Drop the last incomplete batch of an epoch.
+    public var dropsLast = true
+    /// Worker threads decoding batches.
+    public var threads = 2
+    /// Batches prepared ahead of the consumer (bounded queue).
+    public var prefetch = 4
+    public init() {}
+}
+
+public final class BatchPipeline: Sendable {
+    public let loader: SampleLoader
+    public let configuration: PipelineConfiguration
+
+    public init(store: any SampleStore, configuration: PipelineConfiguration) {
+        self.configuration = configuration
+        self.loader = SampleLoader(store: store, cropSide: configuration.cropSide, policy: configuration.policy,
+                                   augmentation: configuration.augmentation)
+    }
+
+    /// The entry order of `epoch`: a seeded shuffle, or file order.
+    public func order(epoch: Int) -> [Int] {
+        var order = Array(0..<loader.store.entries.count)
+        if configuration.shuffles {
+            var random = SeededRandom(seed: configuration.seed ^ 0x5EED_5EED, stream: UInt64(epoch))
+            order.seededShuffle(using: &random)
+        }
+        return order
+    }
+
+    public func batchCount(epoch: Int) -> Int {
+        let n = loader.store.entries.count, b = configuration.batchSize
+        return configuration.dropsLast ? n / b : (n + b - 1) / b
+    }
+
+    /// Builds batch `number` of `epoch` on the calling thread.
+    public func makeBatch(epoch: Int, number: Int, order: [Int]) throws(DatasetProblem) -> Batch {
+        let b = configuration.batchSize, side = configuration.cropSide
+        let start = number * b
+        let count = min(b, order.count - start)
+        let pixelsPerImage = side * side * 3
+        var crop = [UInt8](repeating: 0, count: pixelsPerImage)
+        var images = [Float](repeating: 0, count: count * pixelsPerImage)
+        var labels: [Int32] = []
+        var indices: [Int] = []
+        for k in 0..<count {
+            let position = start + k
+            let index = order[position]
+            var random = SeededRandom(seed: configuration.seed, stream: UInt64(epoch) << 32 | UInt64(position))
+            try crop.withUnsafeMutableBufferPointer { (buffer: inout UnsafeMutableBufferPointer<UInt8>) throws(DatasetProblem) in
+                try loader.loadCrop(index, random: &random, into: buffer.baseAddress!)
+            }
+            crop.withUnsafeBufferPointer { source in
+                images.withUnsafeMutableBufferPointer { out in
+                    ffem_u8_to_f32_centered(source.baseAddress!, pixelsPerImage, out.baseAddress! + k * pixelsPerImage)
+                }
+            }
+            labels.append(Int32(loader.store.entries[index].label))
+            indices.append(index)
+        }
+        return Batch(number: number, count: count, side: side, images: images, labels: labels, indices: indices)
+    }
+
+    /// The batches of `epoch`, prepared by `configuration.threads` workers at most `prefetch` batches ahead.
+    public func batches(epoch: Int) -> BatchIterator {
+        BatchIterator(pipeline: self, epoch: epoch)
+    }
+}
+
+/// Delivers an epoch's batches in order; workers build them in the background. Stops the workers when
+/// released or when the epoch ends. A sample that fails to load ends the iteration with its problem.
+public final class BatchIterator: @unchecked Sendable {
+    let pipeline: BatchPipeline
+    let epoch: Int
+    let order: [Int]
+    let total: Int
+    let condition = NSCondition()
+    var ready: [Int: Result<Batch, DatasetProblem>] = [:]
+    var nextToBuild = 0
+    var nextToDeliver = 0
+    var isCancelled = false
+    var runningWorkers = 0
+
+    init(pipeline: BatchPipeline, epoch: Int) {
+        self.pipeline = pipeline
+        self.epoch = epoch
+        self.order = pipeline.order(epoch: epoch)
+        self.total = pipeline.batchCount(epoch: epoch)
+        let workers = max(1, min(pipeline.configuration.threads, total))
+        runningWorkers = workers
+        for _ in 0..<workers {
+            let thread = Thread { [self] in self.work() }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    deinit { cancel() }
+
+    public var batchCount: Int { total }
+
+    func work() {
+        while true {
+            condition.lock()
+            while !isCancelled && nextToBuild < total && nextToBuild >= nextToDeliver + max(1, pipeline.configuration.prefetch) {
+                condition.wait()
+            }
+            if isCancelled || nextToBuild >= total {
+                runningWorkers -= 1
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let number = nextToBuild
+            nextToBuild += 1
+            condition.unlock()
+            let result: Result<Batch, DatasetProblem>
+            do {
+                result = .success(try pipeline.makeBatch(epoch: epoch, number: number, order: order))
+            } catch {
+                result = .failure(error)
+            }
+            condition.lock()
+            ready[number] = result
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// The next batch in order, nil after the last one.
+    public func next() throws(DatasetProblem) -> Batch? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard nextToDeliver < total, !isCancelled else { return nil }
+        while ready[nextToDeliver] == nil { condition.wait() }
+        let result = ready.removeValue(forKey: nextToDeliver)!
+        nextToDeliver += 1
+        condition.broadcast()
+        switch result {
+        case .success(let batch): return batch
+        case .failure(let problem):
+            isCancelled = true
+            throw problem
+        }
+    }
+
+    /// Stops the workers and waits for them to finish their current batch.
+    public func cancel() {
+        condition.lock()
+        isCancelled = true
+        condition.broadcast()
+        while runningWorkers > 0 { condition.wait() }
+        condition.unlock()
+    }
+}
