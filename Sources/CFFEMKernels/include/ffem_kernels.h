@@ -3,4 +3,6 @@
 #define FFEM_KERNELS_H
 #include "ffem_image.h"
 #include "ffem_augment.h"
+#include "ffem_fixedpoint.h"
+#include "ffem_qs8.h"
 #endif

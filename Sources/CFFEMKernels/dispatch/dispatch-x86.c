@@ -1,0 +1,42 @@
+// CFFEMKernels — x86-64 feature probe (cpuid + xgetbv) and the x86 kernels of the table.
+#include "ffem_qs8.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+static uint64_t read_xcr0(void) {
+  uint32_t eax, edx;
+  __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+  return ((uint64_t)edx << 32) | eax;
+}
+
+uint32_t ffem_cpu_features_x86(void) {
+  uint32_t eax, ebx, ecx, edx;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+  uint32_t features = 0;
+  if (ecx & bit_SSE4_1) features |= FFEM_ISA_SSE41;
+  const int has_osxsave = (ecx & bit_OSXSAVE) != 0;
+  const uint64_t xcr0 = has_osxsave ? read_xcr0() : 0;
+  const int os_saves_ymm = (xcr0 & 0x6) == 0x6;            // XMM and YMM state
+  const int os_saves_zmm = (xcr0 & 0xE6) == 0xE6;          // + opmask, ZMM_Hi256, Hi16_ZMM
+  if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return features;
+  if (os_saves_ymm && (ebx & bit_AVX2)) features |= FFEM_ISA_AVX2;
+  const uint32_t avx512 = bit_AVX512F | bit_AVX512BW | bit_AVX512VL;
+  if (os_saves_zmm && (ebx & avx512) == avx512 && (ecx & bit_AVX512VNNI)) features |= FFEM_ISA_AVX512VNNI;
+  return features;
+}
+
+void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t isa_mask) {
+  (void)table;
+  (void)isa_mask;
+}
+
+#else
+
+uint32_t ffem_cpu_features_x86(void) { return 0; }
+void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t isa_mask) {
+  (void)table;
+  (void)isa_mask;
+}
+
+#endif

@@ -1,0 +1,41 @@
+// CFFEMKernels — ffem_qs8_conv3x3_minmax_ukernel_1__scalar: the 3×3 convolution oracle (tile nr 1).
+#include <assert.h>
+#include <string.h>
+
+#include "ffem_fixedpoint.h"
+#include "ffem_qs8.h"
+
+// Bound: |acc| ≤ |packed_bias| + 9·input_channels·128·127 < 2^31 for input_channels ≤ 2^10.
+void ffem_qs8_conv3x3_minmax_ukernel_1__scalar(const ffem_qs8_conv3x3_geometry *g, const int8_t *input,
+                                               const void *packed_weights, int8_t *output,
+                                               const ffem_qs8_requant_params *params) {
+  assert(g->stride >= 1);
+  const size_t ci = g->input_channels, co = g->output_channels;
+  const uint8_t *block = (const uint8_t *)packed_weights;
+  for (size_t o = 0; o < co; o++) {
+    int32_t bias;
+    memcpy(&bias, block, sizeof(bias));
+    const int8_t *w = (const int8_t *)(block + sizeof(bias));
+    for (size_t oy = 0; oy < g->output_height; oy++) {
+      for (size_t ox = 0; ox < g->output_width; ox++) {
+        int32_t acc = bias;
+        for (size_t ky = 0; ky < 3; ky++) {
+          const int64_t iy = (int64_t)(oy * g->stride + ky) - g->padding_top;
+          for (size_t kx = 0; kx < 3; kx++) {
+            const int64_t ix = (int64_t)(ox * g->stride + kx) - g->padding_left;
+            const int inside = iy >= 0 && iy < g->input_height && ix >= 0 && ix < g->input_width;
+            const int8_t *pixel = inside ? input + ((size_t)iy * g->input_width + (size_t)ix) * ci : NULL;
+            for (size_t c = 0; c < ci; c++) {
+              const int32_t x = pixel ? pixel[c] : g->input_zero_point;
+              acc += x * (int32_t)w[(ky * 3 + kx) * ci + c];
+            }
+          }
+        }
+        output[(oy * g->output_width + ox) * co + o] = ffem_requantize_s32(
+            acc, params->multiplier[o], params->shift[o], params->output_zero_point, params->output_min,
+            params->output_max);
+      }
+    }
+    block += sizeof(bias) + 9 * ci;
+  }
+}
