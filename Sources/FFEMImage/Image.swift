@@ -135,13 +135,13 @@ public struct Image: Sendable {
     /// The shared crop (DESIGN.md §4): `box` transformed by `policy`, sampled bilinearly to size×size RGB24.
     public func crop(box: FaceBox, policy: CropPolicy = .identity, size: Int, mirrored: Bool = false,
                      into output: UnsafeMutablePointer<UInt8>) throws(CropError) {
-        var q8 = ffem_box_q8()
-        guard ffem_box_q8_from_pixels(box.x1, box.y1, box.x2, box.y2, &q8) == 0 else {
+        var q16 = ffem_box_q16()
+        guard ffem_box_q16_from_pixels(box.x1, box.y1, box.x2, box.y2, &q16) == 0 else {
             throw CropError(description: "box has a non-finite or huge coordinate")
         }
         var policyC = ffem_crop_policy(scale_q16: policy.scaleQ16, make_square: policy.makesSquare ? 1 : 0)
-        var transformed = ffem_box_q8()
-        let policyStatus = ffem_crop_policy_apply(&policyC, q8, &transformed)
+        var transformed = ffem_box_q16()
+        let policyStatus = ffem_crop_policy_apply(&policyC, q16, &transformed)
         guard policyStatus == 0 else { throw CropError(description: Image.describeCropStatus(policyStatus)) }
         let status = withView { view in ffem_crop_rgb(view, transformed, UInt32(size), mirrored ? 1 : 0, output) }
         guard status == 0 else { throw CropError(description: Image.describeCropStatus(status)) }

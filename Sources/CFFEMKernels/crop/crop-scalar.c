@@ -8,16 +8,17 @@ typedef struct axis_tap {
   int32_t w1;
 } axis_tap;
 
-/// Sample k of n over [lo, hi) (Q8 edges) in a source of `size` pixels:
-///   s_q16 = lo·256 + floor((2k+1)(hi−lo)·256 / 2n) − 32768.
-static axis_tap axis_tap_at(int32_t lo, int32_t hi, uint32_t k, uint32_t n, uint32_t size) {
-  const int64_t s = (int64_t)lo * 256 + ((int64_t)(2 * k + 1) * (int64_t)(hi - lo) * 256) / (2 * (int64_t)n) - 32768;
+/// Sample k of n over [lo, hi) (Q16 edges) in a source of `size` pixels:
+///   s_q16 = lo + floor((2k+1)(hi−lo) / 2n) − 32768;  w1 = round(frac(s) · 2048).
+/// (hi − lo < 2^37 and 2k+1 < 2^11, so the product stays below 2^48.)
+static axis_tap axis_tap_at(int64_t lo, int64_t hi, uint32_t k, uint32_t n, uint32_t size) {
+  const int64_t s = lo + ((int64_t)(2 * k + 1) * (hi - lo)) / (2 * (int64_t)n) - 32768;
   const int64_t i0 = s >> 16;  // floor
   const int64_t last = (int64_t)size - 1;
   axis_tap tap;
   tap.i0 = (uint32_t)(i0 < 0 ? 0 : (i0 > last ? last : i0));
   tap.i1 = (uint32_t)(i0 + 1 < 0 ? 0 : (i0 + 1 > last ? last : i0 + 1));
-  tap.w1 = (int32_t)((s & 0xFFFF) >> 5);
+  tap.w1 = (int32_t)(((s & 0xFFFF) + 16) >> 5);
   return tap;
 }
 
@@ -35,7 +36,7 @@ static int image_is_valid(const ffem_image_view *im) {
   return 0;
 }
 
-int ffem_crop_rgb(const ffem_image_view *image, ffem_box_q8 box, uint32_t n, int mirror, uint8_t *out) {
+int ffem_crop_rgb(const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror, uint8_t *out) {
   if (n == 0 || n > FFEM_CROP_MAX_SIDE) return FFEM_CROP_BAD_SIZE;
   if (!image_is_valid(image)) return FFEM_CROP_BAD_IMAGE;
   if (box.x2 <= box.x1 || box.y2 <= box.y1) return FFEM_CROP_EMPTY_BOX;
@@ -54,9 +55,9 @@ int ffem_crop_rgb(const ffem_image_view *image, ffem_box_q8 box, uint32_t n, int
       ffem_fetch_rgb(image, col.i0, row.i1, p10);
       ffem_fetch_rgb(image, col.i1, row.i1, p11);
       for (int c = 0; c < 3; c++) {
-        const int32_t top = p00[c] * wx0 + p01[c] * wx1;     // < 255·2^11
+        const int32_t top = p00[c] * wx0 + p01[c] * wx1;     // ≤ 255·2^11
         const int32_t bottom = p10[c] * wx0 + p11[c] * wx1;
-        o[3 * j + c] = (uint8_t)((top * wy0 + bottom * wy1 + (1 << 21)) >> 22);  // < 255·2^22
+        o[3 * j + c] = (uint8_t)((top * wy0 + bottom * wy1 + (1 << 21)) >> 22);  // ≤ 255·2^22 + 2^21 < 2^31
       }
     }
   }

@@ -41,11 +41,11 @@ typedef struct ffem_image_view {
   ffem_yuv_range yuv_range;
 } ffem_image_view;
 
-/// A box [left, top, right, bottom] in fixed point: pixel coordinates × 256 (Q8). Edges, not
+/// A box [left, top, right, bottom] in fixed point: pixel coordinates × 65536 (Q16). Edges, not
 /// pixel centres: the box (0,0)-(W,H) covers the whole W×H image exactly.
-typedef struct ffem_box_q8 {
-  int32_t x1, y1, x2, y2;
-} ffem_box_q8;
+typedef struct ffem_box_q16 {
+  int64_t x1, y1, x2, y2;
+} ffem_box_q16;
 
 /// The model's crop policy (stored in the model file): scale the box about its centre by
 /// `scale_q16 / 65536`, then optionally grow the shorter side to make it square.
@@ -56,7 +56,7 @@ typedef struct ffem_crop_policy {
 
 /// Largest crop side ffem_crop_rgb() produces.
 #define FFEM_CROP_MAX_SIDE 1024
-/// Largest |coordinate| accepted in a box, in pixels (keeps every Q8/Q16 product inside int64).
+/// Largest |coordinate| accepted in a box, in pixels (keeps every Q16 product inside int64).
 #define FFEM_BOX_MAX_COORDINATE 1048576.0
 
 /// Error codes of the crop routines (0 = success).
@@ -68,15 +68,15 @@ enum {
   FFEM_CROP_BAD_IMAGE = 4,       ///< unknown format, stride too small, missing NV12 plane
 };
 
-/// Converts a box in (possibly fractional) pixels to Q8: round-half-away-from-zero of v·256.
+/// Converts a box in (possibly fractional) pixels to Q16: round-half-away-from-zero of v·65536.
 /// Returns FFEM_CROP_BAD_COORDINATE for non-finite or out-of-range values.
-int ffem_box_q8_from_pixels(double x1, double y1, double x2, double y2, ffem_box_q8 *out);
+int ffem_box_q16_from_pixels(double x1, double y1, double x2, double y2, ffem_box_q16 *out);
 
 /// Applies a crop policy to a box, all in integers, so that every platform gets the same box:
 ///   w' = round(w · s), h' = round(h · s)          (s = scale_q16 / 65536)
 ///   if make_square: w' = h' = max(w', h')
 ///   x1' = floor((x1 + x2 − w') / 2), x2' = x1' + w'  (likewise y)
-int ffem_crop_policy_apply(const ffem_crop_policy *policy, ffem_box_q8 box, ffem_box_q8 *out);
+int ffem_crop_policy_apply(const ffem_crop_policy *policy, ffem_box_q16 box, ffem_box_q16 *out);
 
 /// Converts one Y'CbCr triple to RGB with the integer BT.601 rule of `range`:
 ///   limited: R = (298(Y−16) + 409(V−128) + 128) >> 8,
@@ -100,15 +100,15 @@ void ffem_image_pixel_rgb(const ffem_image_view *image, uint32_t x, uint32_t y, 
 /// where each source pixel is first converted to RGB by ffem_image_pixel_rgb(), and
 /// neighbours outside the image are clamped to the edge (border replication).
 ///
-/// Fixed point: sample positions are exact Q16 integers computed from the Q8 box
-/// (x·65536 = x1_q8·256 + floor((2j+1)·(x2_q8−x1_q8)·256 / 2n) − 32768); the fractional parts
-/// are truncated to 11 bits (wx, wy ∈ [0, 2048)), and
+/// Fixed point: sample positions are Q16 integers computed from the Q16 box
+/// (x·65536 = x1_q16 + floor((2j+1)·(x2_q16−x1_q16) / 2n) − 32768, within 2^-16 px of the real
+/// position); the fractional parts are rounded to 11 bits (wx, wy ∈ [0, 2048]), and
 ///   out = (Σ p·wx'·wy' + 2^21) >> 22  over the 4 neighbours, wx' ∈ {2048 − wx, wx}.
 /// The sum stays below 255·2^22 < 2^31. Against a real-valued bilinear sampler at the same
 /// positions, every byte is within ±1.
 ///
 /// `out` holds n·n·3 bytes, rows of n·3 bytes. Returns an FFEM_CROP_* code.
-int ffem_crop_rgb(const ffem_image_view *image, ffem_box_q8 box, uint32_t n, int mirror, uint8_t *out);
+int ffem_crop_rgb(const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror, uint8_t *out);
 
 /// Network input from crop bytes: out[i] = (p[i] − 128) / 128 (exact in float32).
 void ffem_u8_to_f32_centered(const uint8_t *pixels, size_t count, float *out);
