@@ -37,4 +37,24 @@ extern harness_stats harness_total;
 /// Records one compared case. `ok` false prints `what` (kernel, sizes, index, values) for the first 20.
 void harness_check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/// Records one case that matched.
+void harness_pass(void);
+
+/// `bytes` of memory that end exactly where an inaccessible page begins, so that a kernel reading
+/// or writing one byte past a buffer dies with SIGSEGV under qemu instead of passing by luck.
+/// Filled with the byte 0x5A. Freed with harness_guarded_free. Aborts when out of memory.
+void *harness_guarded_alloc(size_t bytes);
+void harness_guarded_free(void *p);
+
+/// A few random int32 values in [lo, hi] — helpers for the per-channel parameter arrays.
+void harness_fill_s32(harness_rng *r, int32_t *p, size_t n, int32_t lo, int32_t hi);
+
+/// Random requantization parameters for `channels` channels whose outputs neither all saturate nor
+/// all collapse for accumulators of magnitude about `acc_scale`; about one call in eight takes the
+/// extremes (multiplier 2^30 or 2^31 − 1, the largest right shift, left shifts, multiplier 0).
+/// `multiplier`/`shift` receive the arrays; the output zero point and clamps are random too.
+struct ffem_qs8_requant_params;
+void harness_random_requant(harness_rng *r, size_t channels, double acc_scale, int32_t *multiplier, int32_t *shift,
+                            struct ffem_qs8_requant_params *params);
+
 #endif

@@ -34,7 +34,7 @@ fail() { failed=$((failed + 1)); printf 'FAIL  %s\n' "$1"; }
 
 mapfile -t KERNEL_SOURCES < <(cd "$KSRC" && find . -name '*.c' | LC_ALL=C sort)
 mapfile -t HARNESS_SOURCES < <(cd "$TSRC" && find . -name '*.c' | LC_ALL=C sort)
-COMMON_FLAGS=(-O2 -g0 -std=c11 -Wall -Wextra -I"$KSRC/include" -I"$TSRC")
+COMMON_FLAGS=(-O2 -g0 -std=gnu17 -Wall -Wextra -I"$KSRC/include" -I"$TSRC")
 
 # build NAME COMPILER... : compiles every source to its own object (like SwiftPM), then links.
 build() {

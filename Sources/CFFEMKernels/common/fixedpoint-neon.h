@@ -29,6 +29,7 @@
 
 #if defined(__aarch64__) || (defined(__arm__) && defined(__ARM_NEON))
 #include <arm_neon.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /// Per-channel requantization constants prepared for NEON (four output channels).
@@ -72,10 +73,65 @@ static inline int32x4_t ffem_neon_scale(int32x4_t acc, const ffem_neon_requant4 
   return ffem_neon_rdbpot(vqrdmulhq_s32(shifted, q->multiplier), q->right);
 }
 
-/// Adds the output zero point to 8 scaled lanes and narrows to int8 with saturation (no clamp yet).
-static inline int8x8_t ffem_neon_narrow8(int32x4_t lo, int32x4_t hi, int16x8_t zero_point) {
+/// Constants of `valid` ∈ [0, 4] channels; lanes past `valid` get multiplier 0 and shift 0 and
+/// nothing past the arrays' end is read (the tail of a channel block).
+static inline ffem_neon_requant4 ffem_neon_requant4_load_partial(const int32_t *multiplier, const int32_t *shift,
+                                                                 size_t valid) {
+  if (valid >= 4) return ffem_neon_requant4_load(multiplier, shift);
+  int32_t m[4] = {0, 0, 0, 0};
+  int32_t s[4] = {0, 0, 0, 0};
+  for (size_t i = 0; i < valid; i++) {
+    m[i] = multiplier[i];
+    s[i] = shift[i];
+  }
+  return ffem_neon_requant4_load(m, s);
+}
+
+/// The output stage of DESIGN.md §7 shared by every kernel of one op call.
+typedef struct ffem_neon_output {
+  int16x8_t zero_point;
+  int8x8_t min, max;
+} ffem_neon_output;
+
+static inline ffem_neon_output ffem_neon_output_init(int32_t zero_point, int32_t output_min, int32_t output_max) {
+  ffem_neon_output o;
+  o.zero_point = vdupq_n_s16((int16_t)zero_point);
+  o.min = vdup_n_s8((int8_t)output_min);
+  o.max = vdup_n_s8((int8_t)output_max);
+  return o;
+}
+
+/// clamp(zp + y, min, max) for 8 scaled lanes (y from ffem_neon_scale), narrowed with saturation
+/// (see "Output stage" above for why saturation cannot change a byte).
+static inline int8x8_t ffem_neon_output8(int32x4_t lo, int32x4_t hi, const ffem_neon_output *o) {
   const int16x8_t s16 = vcombine_s16(vqmovn_s32(lo), vqmovn_s32(hi));
-  return vqmovn_s16(vqaddq_s16(s16, zero_point));
+  const int8x8_t s8 = vqmovn_s16(vqaddq_s16(s16, o->zero_point));
+  return vmin_s8(vmax_s8(s8, o->min), o->max);
+}
+
+/// Stores the first `count` ∈ [0, 8] bytes of v.
+static inline void ffem_neon_store_partial8(int8_t *dst, int8x8_t v, size_t count) {
+  if (count >= 8) {
+    vst1_s8(dst, v);
+    return;
+  }
+  int8_t lanes[8];
+  vst1_s8(lanes, v);
+  for (size_t i = 0; i < count; i++) dst[i] = lanes[i];
+}
+
+/// Loads `count` ∈ [0, 16] bytes into the low lanes, the rest filled with `fill`, reading nothing
+/// past src + count.
+static inline int8x16_t ffem_neon_load_partial16(const int8_t *src, size_t count, int8_t fill) {
+  if (count >= 16) return vld1q_s8(src);
+  int8_t lanes[16];
+  for (size_t i = 0; i < 16; i++) lanes[i] = i < count ? src[i] : fill;
+  return vld1q_s8(lanes);
+}
+
+/// Four int32 lanes from 16 bytes at any alignment (little-endian, as memcpy would give).
+static inline int32x4_t ffem_neon_load_s32_unaligned(const void *src) {
+  return vreinterpretq_s32_s8(vld1q_s8((const int8_t *)src));
 }
 
 #endif
