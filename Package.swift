@@ -44,5 +44,6 @@ let package = Package(
         .testTarget(name: "FFEMImageTests", dependencies: ["FFEMImage", "FFEMCore", "CFFEMKernels"]),
         .testTarget(name: "FFEMDataTests", dependencies: ["FFEMData", "FFEMImage", "FFEMCore"]),
         .testTarget(name: "CLITests", dependencies: ["ffem-data", "FFEMImage", "FFEMCore"]),
+        .testTarget(name: "CFFEMKernelsTests", dependencies: ["CFFEMKernels", "FFEMRuntime", "FFEMCore"]),
     ]
 )

@@ -26,9 +26,47 @@ uint32_t ffem_cpu_features_x86(void) {
   return features;
 }
 
+// Filled in increasing order of preference, so the best ISA in the mask wins each slot.
 void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t isa_mask) {
-  (void)table;
-  (void)isa_mask;
+  if (isa_mask & FFEM_ISA_SSE41) {
+    const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_3x4c8__sse41, {3, 4, 8, 0}, FFEM_ISA_SSE41,
+                                       "ffem_qs8_gemm_minmax_ukernel_3x4c8__sse41"};
+    table->gemm = gemm;
+    table->fc = gemm;
+    const ffem_qs8_dwconv_config dw = {ffem_qs8_dwconv3x3_minmax_ukernel_c8__sse41,
+                                       {8, FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS}, FFEM_ISA_SSE41,
+                                       "ffem_qs8_dwconv3x3_minmax_ukernel_c8__sse41"};
+    table->dwconv3x3 = dw;
+    const ffem_qs8_requant_config requant = {ffem_qs8_requant_ukernel__sse41, FFEM_ISA_SSE41,
+                                             "ffem_qs8_requant_ukernel__sse41"};
+    table->requant = requant;
+  }
+  if (isa_mask & FFEM_ISA_AVX2) {
+    const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_3x8c8__avx2, {3, 8, 8, 0}, FFEM_ISA_AVX2,
+                                       "ffem_qs8_gemm_minmax_ukernel_3x8c8__avx2"};
+    table->gemm = gemm;
+    table->fc = gemm;
+    const ffem_qs8_dwconv_config dw = {ffem_qs8_dwconv3x3_minmax_ukernel_c16__avx2,
+                                       {16, FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS}, FFEM_ISA_AVX2,
+                                       "ffem_qs8_dwconv3x3_minmax_ukernel_c16__avx2"};
+    table->dwconv3x3 = dw;
+    const ffem_qs8_requant_config requant = {ffem_qs8_requant_ukernel__avx2, FFEM_ISA_AVX2,
+                                             "ffem_qs8_requant_ukernel__avx2"};
+    table->requant = requant;
+  }
+  if (isa_mask & FFEM_ISA_AVX512VNNI) {
+    const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_8x32c4__avx512vnni, {8, 32, 4, 0x80},
+                                       FFEM_ISA_AVX512VNNI, "ffem_qs8_gemm_minmax_ukernel_8x32c4__avx512vnni"};
+    table->gemm = gemm;
+    table->fc = gemm;
+    const ffem_qs8_dwconv_config dw = {ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni,
+                                       {32, FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS}, FFEM_ISA_AVX512VNNI,
+                                       "ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni"};
+    table->dwconv3x3 = dw;
+    const ffem_qs8_requant_config requant = {ffem_qs8_requant_ukernel__avx512vnni, FFEM_ISA_AVX512VNNI,
+                                             "ffem_qs8_requant_ukernel__avx512vnni"};
+    table->requant = requant;
+  }
 }
 
 #else

@@ -23,10 +23,12 @@ static void fill_scalar(ffem_kernel_table *t) {
   const ffem_qs8_conv3x3_config conv = {ffem_qs8_conv3x3_minmax_ukernel_1__scalar, {1}, FFEM_ISA_SCALAR,
                                         "ffem_qs8_conv3x3_minmax_ukernel_1__scalar"};
   t->conv3x3 = conv;
-  const ffem_qs8_dwconv_config dw = {ffem_qs8_dwconv3x3_minmax_ukernel_c1__scalar, {1}, FFEM_ISA_SCALAR,
+  const ffem_qs8_dwconv_config dw = {ffem_qs8_dwconv3x3_minmax_ukernel_c1__scalar,
+                                     {1, FFEM_DWCONV_LAYOUT_INT8_TAPS}, FFEM_ISA_SCALAR,
                                      "ffem_qs8_dwconv3x3_minmax_ukernel_c1__scalar"};
   t->dwconv3x3 = dw;
-  const ffem_qs8_gdconv_config gd = {ffem_qs8_gdconv_minmax_ukernel_c1__scalar, {1}, FFEM_ISA_SCALAR,
+  const ffem_qs8_gdconv_config gd = {ffem_qs8_gdconv_minmax_ukernel_c1__scalar,
+                                     {1, FFEM_DWCONV_LAYOUT_INT8_TAPS}, FFEM_ISA_SCALAR,
                                      "ffem_qs8_gdconv_minmax_ukernel_c1__scalar"};
   t->gdconv = gd;
   const ffem_qs8_vadd_config vadd = {ffem_qs8_vadd_minmax_ukernel__scalar, FFEM_ISA_SCALAR,

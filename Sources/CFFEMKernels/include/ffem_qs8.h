@@ -165,11 +165,23 @@ typedef struct ffem_qs8_gemm_tile {
   uint32_t input_xor;
 } ffem_qs8_gemm_tile;
 
+/// Weight layouts of depthwise tiles.
+typedef enum ffem_dwconv_layout {
+  /// For each tap t (ky·3 + kx, or the pixel index for GDC): cr int8 weights.
+  FFEM_DWCONV_LAYOUT_INT8_TAPS = 0,
+  /// For x86 pmaddwd kernels (cr a multiple of 8): for each tap pair (2p, 2p+1) (a missing last
+  /// tap has weight 0), two vectors "lo" and "hi" of cr/2 int32 lanes, each lane an int16 pair
+  /// (w[c][2p], w[c][2p+1]), where lane i of lo is channel (i/4)·8 + i%4 and lane i of hi is
+  /// channel (i/4)·8 + 4 + i%4 — the order punpcklwd/punpckhwd of two tap vectors produce.
+  FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS = 1,
+} ffem_dwconv_layout;
+
 /// Packed channels-blocked layout of depthwise weights (3×3 depthwise and GDC): for each block
-/// of `cr` channels (the last zero-padded): cr int32 packed biases, then for each tap t
-/// (ky·3 + kx, or the pixel index for GDC) cr int8 weights.
+/// of `cr` channels (the last zero-padded): cr int32 packed biases in channel order, then the
+/// weights in `layout`.
 typedef struct ffem_qs8_dwconv_tile {
   uint32_t cr;
+  ffem_dwconv_layout layout;
 } ffem_qs8_dwconv_tile;
 
 /// Packed layout of a standard 3×3 convolution: for each block of `nr` output channels (the
@@ -237,7 +249,7 @@ void ffem_qs8_gemm_minmax_ukernel_3x8c8__avx2(size_t m, size_t n, size_t k, cons
 void ffem_qs8_gemm_minmax_ukernel_8x32c4__avx512vnni(size_t m, size_t n, size_t k, const int8_t *input,
                                                      size_t input_stride, const void *packed_weights, int8_t *output,
                                                      size_t output_stride, const ffem_qs8_requant_params *params);
-void ffem_qs8_dwconv3x3_minmax_ukernel_c16__sse41(const ffem_qs8_conv3x3_geometry *geometry, const int8_t *input,
+void ffem_qs8_dwconv3x3_minmax_ukernel_c8__sse41(const ffem_qs8_conv3x3_geometry *geometry, const int8_t *input,
                                                   const void *packed_weights, int8_t *output,
                                                   const ffem_qs8_requant_params *params);
 void ffem_qs8_dwconv3x3_minmax_ukernel_c16__avx2(const ffem_qs8_conv3x3_geometry *geometry, const int8_t *input,

@@ -4,14 +4,27 @@
 
 #include "ffem_qs8.h"
 
+static size_t padded_channels(const ffem_qs8_dwconv_tile *tile, size_t channels) {
+  return (channels + tile->cr - 1) / tile->cr * tile->cr;
+}
+
 size_t ffem_x8_pack_dwconv_size(const ffem_qs8_dwconv_tile *tile, size_t channels, size_t taps) {
-  const size_t padded = (channels + tile->cr - 1) / tile->cr * tile->cr;
+  const size_t padded = padded_channels(tile, channels);
+  if (tile->layout == FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS) {
+    return padded * sizeof(int32_t) + (taps + 1) / 2 * padded * 2 * sizeof(int16_t);
+  }
   return padded * (sizeof(int32_t) + taps);
+}
+
+/// Weight of channel c at tap t, 0 beyond the real channels and taps.
+static int8_t weight_at(const int8_t *weights, size_t channels, size_t taps, size_t c, size_t t) {
+  return (c < channels && t < taps) ? weights[c * taps + t] : 0;
 }
 
 void ffem_x8_pack_dwconv(const ffem_qs8_dwconv_tile *tile, size_t channels, size_t taps, const int8_t *weights,
                          const int32_t *bias, int32_t input_zero_point, void *packed) {
   assert(tile->cr > 0);
+  assert(tile->layout != FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS || tile->cr % 8 == 0);
   const size_t cr = tile->cr;
   uint8_t *out = (uint8_t *)packed;
   for (size_t c0 = 0; c0 < channels; c0 += cr) {
@@ -25,9 +38,21 @@ void ffem_x8_pack_dwconv(const ffem_qs8_dwconv_tile *tile, size_t channels, size
       memcpy(out, &packed_bias, sizeof(int32_t));
       out += sizeof(int32_t);
     }
-    for (size_t t = 0; t < taps; t++) {
-      for (size_t j = 0; j < cr; j++) {
-        *out++ = (uint8_t)(c0 + j < channels ? weights[(c0 + j) * taps + t] : 0);
+    if (tile->layout == FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS) {
+      for (size_t t = 0; t < taps; t += 2) {
+        for (size_t half = 0; half < 2; half++) {
+          for (size_t i = 0; i < cr / 2; i++) {
+            const size_t c = c0 + (i / 4) * 8 + half * 4 + i % 4;
+            const int16_t pair[2] = {weight_at(weights, channels, taps, c, t),
+                                     weight_at(weights, channels, taps, c, t + 1)};
+            memcpy(out, pair, sizeof(pair));
+            out += sizeof(pair);
+          }
+        }
+      }
+    } else {
+      for (size_t t = 0; t < taps; t++) {
+        for (size_t j = 0; j < cr; j++) *out++ = (uint8_t)weight_at(weights, channels, taps, c0 + j, t);
       }
     }
   }
