@@ -102,6 +102,63 @@ int ffem_jpeg_decode(const uint8_t *data, size_t size, uint32_t scale_denominato
   return 0;
 }
 
+static uint32_t clamp_coordinate(int64_t v, uint32_t limit) {
+  return v < 0 ? 0 : (v > (int64_t)limit ? limit : (uint32_t)v);
+}
+
+int ffem_jpeg_decode_region(const uint8_t *data, size_t size, uint32_t scale_denominator, int64_t x0, int64_t y0,
+                            int64_t x1, int64_t y1, uint8_t **pixels, ffem_jpeg_region *region, char *error) {
+  if (!valid_denominator(scale_denominator)) {
+    snprintf(error, FFEM_IO_ERROR_SIZE, "JPEG scale 1/%u is not one of 1, 1/2, 1/4, 1/8", scale_denominator);
+    return -1;
+  }
+  if (size < 4 || data[0] != 0xFF || data[1] != 0xD8) {
+    snprintf(error, FFEM_IO_ERROR_SIZE, "not a JPEG file (no SOI marker)");
+    return -1;
+  }
+  struct jpeg_decompress_struct cinfo;
+  guarded_error guard;
+  uint8_t *volatile buffer = NULL;
+  install_guard((j_common_ptr)&cinfo, &guard, error);
+  jpeg_create_decompress(&cinfo);
+  if (setjmp(guard.escape)) { jpeg_destroy_decompress(&cinfo); free(buffer); return -1; }
+  ffem_jpeg_info info;
+  if (prepare(&cinfo, data, size, scale_denominator, &info, error) != 0) { jpeg_destroy_decompress(&cinfo); return -1; }
+  const uint32_t left = clamp_coordinate(x0, info.width), right = clamp_coordinate(x1, info.width);
+  const uint32_t top = clamp_coordinate(y0, info.height), bottom = clamp_coordinate(y1, info.height);
+  if (right <= left || bottom <= top) {
+    snprintf(error, FFEM_IO_ERROR_SIZE, "JPEG region is empty after clamping to the %ux%u image", info.width, info.height);
+    jpeg_destroy_decompress(&cinfo);
+    return -1;
+  }
+  jpeg_start_decompress(&cinfo);
+  JDIMENSION xoffset = left, width = right - left;
+  if (left > 0 || right < info.width) jpeg_crop_scanline(&cinfo, &xoffset, &width);
+  if (top > 0) jpeg_skip_scanlines(&cinfo, top);
+  const size_t row_bytes = (size_t)cinfo.output_width * (size_t)cinfo.output_components;
+  buffer = malloc(row_bytes * (bottom - top));
+  if (buffer == NULL) {
+    snprintf(error, FFEM_IO_ERROR_SIZE, "out of memory decoding a JPEG region");
+    jpeg_destroy_decompress(&cinfo);
+    return -1;
+  }
+  while (cinfo.output_scanline < bottom) {
+    JSAMPROW row = buffer + (size_t)(cinfo.output_scanline - top) * row_bytes;
+    jpeg_read_scanlines(&cinfo, &row, 1);
+  }
+  region->x = xoffset;
+  region->y = top;
+  region->width = cinfo.output_width;
+  region->height = bottom - top;
+  region->components = (uint32_t)cinfo.output_components;
+  region->full_width = info.width;
+  region->full_height = info.height;
+  jpeg_abort_decompress(&cinfo);
+  jpeg_destroy_decompress(&cinfo);
+  *pixels = buffer;
+  return 0;
+}
+
 int ffem_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t components, int quality,
                      uint8_t **jpeg, size_t *jpeg_size, char *error) {
   if ((components != 1 && components != 3) || width == 0 || height == 0) {

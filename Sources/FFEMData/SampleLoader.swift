@@ -24,20 +24,28 @@ public struct SampleLoader: Sendable {
         let entry = store.entries[index]
         let draw = augmentation.draw(cropSide: cropSide, using: &random)
         let bytes = try store.imageBytes(at: index)
-        let denominator = ImageCodecs.scaleDenominator(boxSide: min(entry.box.width, entry.box.height) * policy.scale, cropSide: cropSide)
-        let decoded: DecodedImage
-        do {
-            decoded = try ImageCodecs.decode(bytes, scaleDenominator: denominator)
-        } catch {
-            throw problem(entry, "cannot decode the image: \(error.description)")
-        }
         let w = entry.box.width, h = entry.box.height
-        let box = FaceBox(x1: entry.box.x1 + Double(draw.boxOffsets.0) * w, y1: entry.box.y1 + Double(draw.boxOffsets.1) * h,
-                          x2: entry.box.x2 + Double(draw.boxOffsets.2) * w, y2: entry.box.y2 + Double(draw.boxOffsets.3) * h)
+        let jittered = FaceBox(x1: entry.box.x1 + Double(draw.boxOffsets.0) * w, y1: entry.box.y1 + Double(draw.boxOffsets.1) * h,
+                               x2: entry.box.x2 + Double(draw.boxOffsets.2) * w, y2: entry.box.y2 + Double(draw.boxOffsets.3) * h)
         do {
-            try decoded.image.crop(box: box.scaled(by: decoded.scale), policy: policy, size: cropSide, mirrored: draw.mirrored, into: output)
-        } catch {
+            // The policy's box, in the pixels of the (DCT-scaled) decode; only the rows and columns
+            // it touches (plus a margin for the bilinear neighbours) are decoded.
+            let policyBox = try policy.apply(to: jittered)
+            let denominator = ImageCodecs.scaleDenominator(boxSide: min(policyBox.width, policyBox.height), cropSide: cropSide)
+            let box = policyBox.scaled(by: 1.0 / Double(denominator))
+            let margin = SampleLoader.regionMargin
+            let region = try ImageCodecs.decodeRegion(bytes, scaleDenominator: denominator,
+                                                      x0: Int(box.x1.rounded(.down)) - margin, y0: Int(box.y1.rounded(.down)) - margin,
+                                                      x1: Int(box.x2.rounded(.up)) + margin, y1: Int(box.y2.rounded(.up)) + margin)
+            let local = FaceBox(x1: box.x1 - Double(region.x), y1: box.y1 - Double(region.y),
+                                x2: box.x2 - Double(region.x), y2: box.y2 - Double(region.y))
+            try region.image.crop(box: local, size: cropSide, mirrored: draw.mirrored, into: output)
+        } catch let error as ImageError {
+            throw problem(entry, "cannot decode the image: \(error.description)")
+        } catch let error as CropError {
             throw problem(entry, "cannot crop the box: \(error.description)")
+        } catch {
+            throw problem(entry, "\(error)")
         }
         let pixels = cropSide * cropSide
         if draw.brightnessDelta != 0 || draw.contrastFactor != 1 || draw.saturationFactor != 1 {
@@ -47,6 +55,10 @@ public struct SampleLoader: Sendable {
             ffem_u8_cutout(output, UInt32(cropSide), Int32(cut.x), Int32(cut.y), Int32(cut.side), Int32(cut.side), 128)
         }
     }
+
+    /// Pixels decoded beyond the box on each side: the bilinear neighbours lie within 1 pixel of the
+    /// box, and libjpeg-turbo's fancy upsampling at a region's edge needs context too.
+    static let regionMargin = 4
 
     /// The crop of entry `index` as an image.
     public func loadCropImage(_ index: Int, random: inout SeededRandom) throws(DatasetProblem) -> Image {

@@ -84,6 +84,21 @@ public struct CropPolicy: Sendable, Equatable {
     }
     public static let identity = CropPolicy()
     public var scale: Double { Double(scaleQ16) / 65536 }
+
+    /// The box this policy crops for `box` (computed in Q16 integers by `ffem_crop_policy_apply`; the
+    /// result is exact in Double).
+    public func apply(to box: FaceBox) throws(CropError) -> FaceBox {
+        var q16 = ffem_box_q16()
+        guard ffem_box_q16_from_pixels(box.x1, box.y1, box.x2, box.y2, &q16) == 0 else {
+            throw CropError(description: "box has a non-finite or huge coordinate")
+        }
+        var policy = ffem_crop_policy(scale_q16: scaleQ16, make_square: makesSquare ? 1 : 0)
+        var out = ffem_box_q16()
+        let status = ffem_crop_policy_apply(&policy, q16, &out)
+        guard status == 0 else { throw CropError(description: Image.describeCropStatus(status)) }
+        let one = 65536.0
+        return FaceBox(x1: Double(out.x1) / one, y1: Double(out.y1) / one, x2: Double(out.x2) / one, y2: Double(out.y2) / one)
+    }
 }
 
 /// Why a crop could not be taken.
@@ -135,14 +150,11 @@ public struct Image: Sendable {
     /// The shared crop (DESIGN.md §4): `box` transformed by `policy`, sampled bilinearly to size×size RGB24.
     public func crop(box: FaceBox, policy: CropPolicy = .identity, size: Int, mirrored: Bool = false,
                      into output: UnsafeMutablePointer<UInt8>) throws(CropError) {
-        var q16 = ffem_box_q16()
-        guard ffem_box_q16_from_pixels(box.x1, box.y1, box.x2, box.y2, &q16) == 0 else {
+        let cropped = try policy.apply(to: box)
+        var transformed = ffem_box_q16()
+        guard ffem_box_q16_from_pixels(cropped.x1, cropped.y1, cropped.x2, cropped.y2, &transformed) == 0 else {
             throw CropError(description: "box has a non-finite or huge coordinate")
         }
-        var policyC = ffem_crop_policy(scale_q16: policy.scaleQ16, make_square: policy.makesSquare ? 1 : 0)
-        var transformed = ffem_box_q16()
-        let policyStatus = ffem_crop_policy_apply(&policyC, q16, &transformed)
-        guard policyStatus == 0 else { throw CropError(description: Image.describeCropStatus(policyStatus)) }
         let status = withView { view in ffem_crop_rgb(view, transformed, UInt32(size), mirrored ? 1 : 0, output) }
         guard status == 0 else { throw CropError(description: Image.describeCropStatus(status)) }
     }

@@ -69,6 +69,39 @@ public enum ImageCodecs {
         return DecodedImage(image: image, scale: 1.0 / Double(scaleDenominator))
     }
 
+    /// A decoded part of an image: `image` holds the pixels whose top-left is (`x`, `y`) of the whole
+    /// image, decoded at `scale`.
+    public struct Region: Sendable {
+        public var image: Image
+        public var x: Int
+        public var y: Int
+        public var scale: Double
+    }
+
+    /// Decodes only the rows and columns of a JPEG that cover [x0, x1) × [y0, y1) of the image decoded
+    /// at 1/scaleDenominator (see `ffem_jpeg_decode_region`); other formats are decoded whole.
+    public static func decodeRegion(_ bytes: [UInt8], scaleDenominator: Int, x0: Int, y0: Int, x1: Int, y1: Int) throws(ImageError) -> Region {
+        guard kind(of: bytes) == .jpeg else {
+            let whole = try decode(bytes, scaleDenominator: 1)
+            return Region(image: whole.image, x: 0, y: 0, scale: 1)
+        }
+        var message = [CChar](repeating: 0, count: Int(FFEM_IO_ERROR_SIZE))
+        var region = ffem_jpeg_region()
+        var decoded: UnsafeMutablePointer<UInt8>? = nil
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            message.withUnsafeMutableBufferPointer {
+                ffem_jpeg_decode_region(buffer.baseAddress, buffer.count, UInt32(scaleDenominator), Int64(x0), Int64(y0), Int64(x1), Int64(y1),
+                                        &decoded, &region, $0.baseAddress)
+            }
+        }
+        if status != 0 { throw ImageError(cString(message)) }
+        defer { ffem_free(decoded) }
+        let count = Int(region.width) * Int(region.height) * Int(region.components)
+        let pixels = Array(UnsafeBufferPointer(start: decoded, count: count))
+        let image = Image(width: Int(region.width), height: Int(region.height), format: region.components == 1 ? .grey : .rgb24, pixels: pixels)
+        return Region(image: image, x: Int(region.x), y: Int(region.y), scale: 1.0 / Double(scaleDenominator))
+    }
+
     /// Binary PGM (P5, grey) or PPM (P6, RGB), maxval ≤ 255, comments allowed in the header.
     public static func decodePNM(_ bytes: [UInt8]) throws(ImageError) -> Image {
         var index = 2

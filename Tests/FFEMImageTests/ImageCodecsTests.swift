@@ -36,6 +36,29 @@ import Testing
         #expect(ImageCodecs.scaleDenominator(boxSide: 2000, cropSide: 112) == 8)
     }
 
+    @Test(arguments: [PixelFormat.grey, .rgb24])
+    func regionDecodeGivesTheSameCropAsAFullDecode(format: PixelFormat) throws {
+        var random = SeededRandom(seed: 77)
+        var pixels = [UInt8](repeating: 0, count: 333 * 251 * (format == .grey ? 1 : 3))
+        for k in 0..<pixels.count { pixels[k] = UInt8(truncatingIfNeeded: (k / 7) &* 31 &+ Int(random.next() % 40)) }
+        let jpeg = try ImageCodecs.encodeJPEG(Image(width: 333, height: 251, format: format, pixels: pixels), quality: 85)
+        for denominator in [1, 2] {
+            let full = try ImageCodecs.decode(jpeg, scaleDenominator: denominator).image
+            for _ in 0..<40 {
+                let x1 = Double(random.nextFloat(in: -20, Float(full.width) - 10)), y1 = Double(random.nextFloat(in: -20, Float(full.height) - 10))
+                let box = FaceBox(x1: x1, y1: y1, x2: x1 + Double(random.nextFloat(in: 3, 150)), y2: y1 + Double(random.nextFloat(in: 3, 150)))
+                let margin = 4
+                let region = try ImageCodecs.decodeRegion(jpeg, scaleDenominator: denominator,
+                                                          x0: Int(box.x1.rounded(.down)) - margin, y0: Int(box.y1.rounded(.down)) - margin,
+                                                          x1: Int(box.x2.rounded(.up)) + margin, y1: Int(box.y2.rounded(.up)) + margin)
+                let local = FaceBox(x1: box.x1 - Double(region.x), y1: box.y1 - Double(region.y), x2: box.x2 - Double(region.x), y2: box.y2 - Double(region.y))
+                let fromRegion = try region.image.crop(box: local, size: 29)
+                let fromFull = try full.crop(box: box, size: 29)
+                #expect(fromRegion.pixels == fromFull.pixels, "box \(box) at 1/\(denominator), region at (\(region.x), \(region.y))")
+            }
+        }
+    }
+
     @Test func truncatedJPEGIsRefusedNotPadded() throws {
         let jpeg = try ImageCodecs.encodeJPEG(ImageCodecsTests.gradient(width: 64, height: 64, format: .rgb24))
         let truncated = Array(jpeg.prefix(jpeg.count / 2))

@@ -1,7 +1,8 @@
 """Makes a 640x480 JPEG dataset with face-sized boxes from the ORL faces (benchmark input only).
 
-Each ORL face (92x112) is scaled 2x and pasted at a seeded random position on a seeded noise
-background; its box is moved and scaled with it. Output: DIR/image_list.json + DIR/<id>/<n>.jpg.
+Each ORL face (92x112) is scaled 2x and pasted at a seeded random position on a background tiled
+with other ORL images (photographic content, so the JPEGs compress like camera frames, not noise);
+its box is moved and scaled with it. Output: DIR/image_list.json + DIR/<id>/<n>.jpg.
 Usage: python make_vga_dataset.py ORL_DIR OUT_DIR
 """
 import json
@@ -14,11 +15,16 @@ import tensorflow as tf
 orl_dir, out_dir = sys.argv[1], sys.argv[2]
 entries = json.load(open(os.path.join(orl_dir, "image_list.json")))
 rng = np.random.default_rng(20261204)
+keys = list(entries)
+faces = {k: tf.io.decode_jpeg(tf.io.read_file(os.path.join(orl_dir, k)), channels=3).numpy() for k in keys}
 out = {}
 for key, value in entries.items():
-    face = tf.io.decode_jpeg(tf.io.read_file(os.path.join(orl_dir, key)), channels=3)
-    face = tf.cast(tf.image.resize(face, (224, 184), method="bilinear"), tf.uint8).numpy()
-    canvas = rng.integers(40, 200, size=(480, 640, 3), dtype=np.uint8)
+    face = tf.cast(tf.image.resize(faces[key], (224, 184), method="bilinear"), tf.uint8).numpy()
+    canvas = np.zeros((5 * 112, 7 * 92, 3), dtype=np.uint8)
+    for row in range(5):
+        for col in range(7):
+            canvas[row * 112:(row + 1) * 112, col * 92:(col + 1) * 92] = faces[keys[int(rng.integers(0, len(keys)))]]
+    canvas = np.ascontiguousarray(canvas[:480, :640])
     x0, y0 = int(rng.integers(0, 640 - 184)), int(rng.integers(0, 480 - 224))
     canvas[y0:y0 + 224, x0:x0 + 184] = face
     path = key

@@ -56,6 +56,20 @@ int ffem_jpeg_output_info(const uint8_t *data, size_t size, uint32_t scale_denom
 /// image is refused, never silently padded with grey.
 int ffem_jpeg_decode(const uint8_t *data, size_t size, uint32_t scale_denominator, uint8_t *out, size_t capacity,
                      ffem_jpeg_info *info, char *error);
+/// A decoded region of a JPEG: `width`×`height` pixels whose top-left pixel is (x, y) of the whole
+/// scaled image (`full_width`×`full_height`).
+typedef struct ffem_jpeg_region {
+  uint32_t x, y, width, height, components, full_width, full_height;
+} ffem_jpeg_region;
+
+/// Decodes only the part of the (scaled) image that covers columns [x0, x1) and rows [y0, y1),
+/// clamped to the image: rows above are skipped (entropy-decoded only), columns are cropped to the
+/// iMCU grid by libjpeg-turbo (so the region may start left of x0 and be wider), decoding stops after
+/// the last row. Pixels are those of a full decode. Damage below the region is not seen: validate
+/// datasets with a full decode first. The pixels are returned in `*pixels` (malloc'ed, packed rows of
+/// region->width·components bytes; free with ffem_free()).
+int ffem_jpeg_decode_region(const uint8_t *data, size_t size, uint32_t scale_denominator, int64_t x0, int64_t y0,
+                            int64_t x1, int64_t y1, uint8_t **pixels, ffem_jpeg_region *region, char *error);
 /// Encodes packed grey (components 1) or RGB (3) pixels; `*jpeg` is freed with ffem_free().
 int ffem_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t components, int quality,
                      uint8_t **jpeg, size_t *jpeg_size, char *error);

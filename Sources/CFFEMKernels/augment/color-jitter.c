@@ -1,32 +1,47 @@
 // CFFEMKernels — photometric augmentation (contract in ffem_augment.h).
-#include <math.h>
 #include "ffem_augment.h"
 
+/// Clamps to [0, 255], then rounds half up (v ≥ 0 there, so truncation of v + 0.5 is a floor).
 static inline uint8_t round_clamp(float v) {
-  v = nearbyintf(v);
-  return (uint8_t)(v < 0.0f ? 0.0f : (v > 255.0f ? 255.0f : v));
+  v = v < 0.0f ? 0.0f : (v > 255.0f ? 255.0f : v);
+  return (uint8_t)(int32_t)(v + 0.5f);
 }
 
 void ffem_u8_color_jitter(uint8_t *rgb, size_t pixels, float brightness_delta, float contrast_factor,
                           float saturation_factor) {
   if (pixels == 0) return;
+  // Brightness and contrast are per-value maps: tables. Saturation mixes channels: per pixel.
+  uint8_t brightness[256];
   const float shift = 255.0f * brightness_delta;
-  if (shift != 0.0f)
-    for (size_t i = 0; i < pixels * 3; i++) rgb[i] = round_clamp((float)rgb[i] + shift);
+  for (int v = 0; v < 256; v++) brightness[v] = round_clamp((float)v + shift);
+  uint8_t contrast[3][256];
   if (contrast_factor != 1.0f) {
-    double sum[3] = {0, 0, 0};
+    uint64_t sum[3] = {0, 0, 0};
     for (size_t i = 0; i < pixels; i++)
-      for (int c = 0; c < 3; c++) sum[c] += rgb[3 * i + c];
-    const float mean[3] = {(float)(sum[0] / pixels), (float)(sum[1] / pixels), (float)(sum[2] / pixels)};
-    for (size_t i = 0; i < pixels; i++)
-      for (int c = 0; c < 3; c++) rgb[3 * i + c] = round_clamp(mean[c] + ((float)rgb[3 * i + c] - mean[c]) * contrast_factor);
-  }
-  if (saturation_factor != 1.0f) {
-    for (size_t i = 0; i < pixels; i++) {
-      uint8_t *p = rgb + 3 * i;
-      const float grey = 0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2];
-      for (int c = 0; c < 3; c++) p[c] = round_clamp(grey + ((float)p[c] - grey) * saturation_factor);
+      for (int c = 0; c < 3; c++) sum[c] += brightness[rgb[3 * i + c]];
+    for (int c = 0; c < 3; c++) {
+      const float mean = (float)((double)sum[c] / (double)pixels);
+      for (int v = 0; v < 256; v++) contrast[c][v] = round_clamp(mean + ((float)brightness[v] - mean) * contrast_factor);
     }
+  } else {
+    for (int c = 0; c < 3; c++)
+      for (int v = 0; v < 256; v++) contrast[c][v] = brightness[v];
+  }
+  if (saturation_factor == 1.0f) {
+    for (size_t i = 0; i < pixels; i++)
+      for (int c = 0; c < 3; c++) rgb[3 * i + c] = contrast[c][rgb[3 * i + c]];
+    return;
+  }
+  // Saturation in fixed point: g = (77R + 150G + 29B + 128) >> 8 (BT.601 weights in Q8),
+  // p = g + ((p − g)·s_q8 + 128) >> 8 with s_q8 = round(256·saturation_factor).
+  const int32_t s_q8 = (int32_t)(saturation_factor * 256.0f + 0.5f);
+  for (size_t i = 0; i < pixels; i++) {
+    uint8_t *p = rgb + 3 * i;
+    const int32_t r = contrast[0][p[0]], g = contrast[1][p[1]], b = contrast[2][p[2]];
+    const int32_t grey = (77 * r + 150 * g + 29 * b + 128) >> 8;
+    const int32_t v[3] = {grey + (((r - grey) * s_q8 + 128) >> 8), grey + (((g - grey) * s_q8 + 128) >> 8),
+                          grey + (((b - grey) * s_q8 + 128) >> 8)};
+    for (int c = 0; c < 3; c++) p[c] = (uint8_t)(v[c] < 0 ? 0 : (v[c] > 255 ? 255 : v[c]));
   }
 }
 

@@ -5,7 +5,7 @@
 
 static inline uint8_t ffem_clamp_u8(int32_t v) { return (uint8_t)(v < 0 ? 0 : (v > 255 ? 255 : v)); }
 
-static inline void ffem_yuv_to_rgb_inline(int32_t y, int32_t u, int32_t v, ffem_yuv_range range, uint8_t *rgb) {
+static inline __attribute__((always_inline)) void ffem_yuv_to_rgb_inline(int32_t y, int32_t u, int32_t v, ffem_yuv_range range, uint8_t *rgb) {
   const int32_t d = u - 128, e = v - 128;
   if (range == FFEM_YUV_LIMITED) {
     const int32_t c = 298 * (y - 16) + 128;
@@ -20,7 +20,7 @@ static inline void ffem_yuv_to_rgb_inline(int32_t y, int32_t u, int32_t v, ffem_
   }
 }
 
-static inline void ffem_fetch_rgb(const ffem_image_view *im, uint32_t x, uint32_t y, uint8_t *rgb) {
+static inline __attribute__((always_inline)) void ffem_fetch_rgb(const ffem_image_view *im, uint32_t x, uint32_t y, uint8_t *rgb) {
   const uint8_t *row = im->data + (size_t)y * im->stride;
   switch (im->format) {
     case FFEM_PIXEL_RGB24: rgb[0] = row[3 * x]; rgb[1] = row[3 * x + 1]; rgb[2] = row[3 * x + 2]; return;

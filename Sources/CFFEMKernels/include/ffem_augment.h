@@ -11,8 +11,9 @@ extern "C" {
 /// Brightness, contrast and saturation jitter of `pixels` RGB24 pixels, in place, in this order:
 ///   brightness: p ← p + 255·brightness_delta
 ///   contrast:   p ← mean_c + (p − mean_c)·contrast_factor      (mean_c: per-channel image mean)
-///   saturation: p ← g + (p − g)·saturation_factor             (g = 0.299R + 0.587G + 0.114B)
-/// Each step rounds to nearest and clamps to [0, 255]. Identity for (0, 1, 1).
+///   saturation: p ← g + (p − g)·saturation_factor             (g ≈ 0.299R + 0.587G + 0.114B)
+/// Each step clamps to [0, 255] and rounds half up; saturation is computed in Q8 fixed point
+/// (weights 77/150/29, factor rounded to 1/256). Identity for (0, 1, 1).
 void ffem_u8_color_jitter(uint8_t *rgb, size_t pixels, float brightness_delta, float contrast_factor,
                           float saturation_factor);
 
