@@ -55,6 +55,14 @@ static long test_table(const ffem_kernel_table *table, const ffem_kernel_table *
   if (table->fc.isa == isa && table->fc.ukernel != table->gemm.ukernel) {
     FFEM_TEST_SLOT(fc, test_gemm)
   }
+  FFEM_TEST_SLOT(conv3x3, test_conv3x3)
+  FFEM_TEST_SLOT(dwconv3x3, test_dwconv3x3)
+  FFEM_TEST_SLOT(gdconv, test_gdconv)
+  FFEM_TEST_SLOT(vadd, test_vadd)
+  FFEM_TEST_SLOT(vprelu, test_vprelu)
+  FFEM_TEST_SLOT(gavgpool, test_gavgpool)
+  FFEM_TEST_SLOT(requant, test_requant)
+  FFEM_TEST_SLOT(vclamp, test_vclamp)
 #undef FFEM_TEST_SLOT
   return bad;
 }

@@ -32,6 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ffem_qs8.h"
+
 /// Per-channel requantization constants prepared for NEON (four output channels).
 ///   left  = max(shift, 0)            — applied as acc · 2^left (vshlq_s32 by a non-negative count)
 ///   right = −max(−shift, 0) ≤ 0      — the negated RDBPOT exponent, as vrshlq_s32 wants it
@@ -129,9 +131,46 @@ static inline int8x16_t ffem_neon_load_partial16(const int8_t *src, size_t count
   return vld1q_s8(lanes);
 }
 
+/// Loads `count` ∈ [0, 8] bytes into the low lanes, the rest filled with `fill`.
+static inline int8x8_t ffem_neon_load_partial8(const int8_t *src, size_t count, int8_t fill) {
+  if (count >= 8) return vld1_s8(src);
+  int8_t lanes[8];
+  for (size_t i = 0; i < 8; i++) lanes[i] = i < count ? src[i] : fill;
+  return vld1_s8(lanes);
+}
+
+/// Stores the first `count` ∈ [0, 16] bytes of v.
+static inline void ffem_neon_store_partial16(int8_t *dst, int8x16_t v, size_t count) {
+  if (count >= 16) {
+    vst1q_s8(dst, v);
+    return;
+  }
+  ffem_neon_store_partial8(dst, vget_low_s8(v), count);
+  if (count > 8) ffem_neon_store_partial8(dst + 8, vget_high_s8(v), count - 8);
+}
+
 /// Four int32 lanes from 16 bytes at any alignment (little-endian, as memcpy would give).
 static inline int32x4_t ffem_neon_load_s32_unaligned(const void *src) {
   return vreinterpretq_s32_s8(vld1q_s8((const int8_t *)src));
+}
+
+/// Requantization constants of the 16 channels c0.. (valid of them real).
+static inline void ffem_neon_requant16_load(const ffem_qs8_requant_params *params, size_t c0, size_t valid,
+                                       ffem_neon_requant4 q[4]) {
+  q[0] = ffem_neon_requant4_load_partial(params->multiplier + c0, params->shift + c0, valid);
+  for (size_t j = 1; j < 4; j++) {
+    q[j] = valid > 4 * j ? ffem_neon_requant4_load_partial(params->multiplier + c0 + 4 * j, params->shift + c0 + 4 * j,
+                                                           valid - 4 * j)
+                         : q[0];
+  }
+}
+
+/// Requantizes 16 accumulators and stores the first `valid` bytes at dst.
+static inline void ffem_neon_requant16_store(int8_t *dst, const int32x4_t acc[4], const ffem_neon_requant4 q[4],
+                                        const ffem_neon_output *out, size_t valid) {
+  const int8x8_t lo = ffem_neon_output8(ffem_neon_scale(acc[0], &q[0]), ffem_neon_scale(acc[1], &q[1]), out);
+  const int8x8_t hi = ffem_neon_output8(ffem_neon_scale(acc[2], &q[2]), ffem_neon_scale(acc[3], &q[3]), out);
+  ffem_neon_store_partial16(dst, vcombine_s8(lo, hi), valid);
 }
 
 #endif

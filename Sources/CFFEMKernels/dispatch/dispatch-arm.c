@@ -57,15 +57,46 @@ uint32_t ffem_cpu_features_arm(void) {
   return features;
 }
 
+/// Every NEON kernel that exists in both the AArch64 (`neon`) and the armv7 (`armv7neon`) build,
+/// under the ISA token `isa` with ISA bit `bit`. Tiles: GEMM 4x8 (kr 1), conv3x3 nr 8, depthwise
+/// 3×3 and GDC cr 16 with int8 taps.
+#define FFEM_FILL_NEON_FAMILY(t, isa, bit)                                                                          \
+  do {                                                                                                              \
+    const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_4x8__##isa, {4, 8, 1, 0}, bit,                 \
+                                       "ffem_qs8_gemm_minmax_ukernel_4x8__" #isa};                                   \
+    (t)->gemm = gemm;                                                                                               \
+    (t)->fc = gemm;                                                                                                 \
+    const ffem_qs8_conv3x3_config conv3x3 = {ffem_qs8_conv3x3_minmax_ukernel_8__##isa, {8}, bit,                   \
+                                             "ffem_qs8_conv3x3_minmax_ukernel_8__" #isa};                            \
+    (t)->conv3x3 = conv3x3;                                                                                         \
+    const ffem_qs8_dwconv_config dwconv = {ffem_qs8_dwconv3x3_minmax_ukernel_c16__##isa, {.cr = 16}, bit,          \
+                                           "ffem_qs8_dwconv3x3_minmax_ukernel_c16__" #isa};                          \
+    (t)->dwconv3x3 = dwconv;                                                                                        \
+    const ffem_qs8_gdconv_config gdconv = {ffem_qs8_gdconv_minmax_ukernel_c16__##isa, {.cr = 16}, bit,             \
+                                           "ffem_qs8_gdconv_minmax_ukernel_c16__" #isa};                             \
+    (t)->gdconv = gdconv;                                                                                           \
+    const ffem_qs8_vadd_config vadd = {ffem_qs8_vadd_minmax_ukernel_16__##isa, bit,                                \
+                                       "ffem_qs8_vadd_minmax_ukernel_16__" #isa};                                    \
+    (t)->vadd = vadd;                                                                                               \
+    const ffem_qs8_vprelu_config vprelu = {ffem_qs8_vprelu_ukernel_c8__##isa, bit,                                 \
+                                           "ffem_qs8_vprelu_ukernel_c8__" #isa};                                     \
+    (t)->vprelu = vprelu;                                                                                           \
+    const ffem_qs8_gavgpool_config gavgpool = {ffem_qs8_gavgpool_minmax_ukernel_c16__##isa, bit,                   \
+                                               "ffem_qs8_gavgpool_minmax_ukernel_c16__" #isa};                       \
+    (t)->gavgpool = gavgpool;                                                                                       \
+    const ffem_qs8_requant_config requant = {ffem_qs8_requant_ukernel_c16__##isa, bit,                             \
+                                             "ffem_qs8_requant_ukernel_c16__" #isa};                                 \
+    (t)->requant = requant;                                                                                         \
+    const ffem_qs8_vclamp_config vclamp = {ffem_qs8_vclamp_ukernel_16__##isa, bit,                                 \
+                                           "ffem_qs8_vclamp_ukernel_16__" #isa};                                     \
+    (t)->vclamp = vclamp;                                                                                           \
+  } while (0)
+
 void ffem_kernel_table_fill_arm(ffem_kernel_table *t, uint32_t isa_mask) {
   isa_mask &= ffem_cpu_features_arm();
 #if defined(__aarch64__)
-  if (isa_mask & FFEM_ISA_NEON) {
-    const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_4x8__neon, {4, 8, 1, 0}, FFEM_ISA_NEON,
-                                       "ffem_qs8_gemm_minmax_ukernel_4x8__neon"};
-    t->gemm = gemm;
-    t->fc = gemm;
-  }
+  if (isa_mask & FFEM_ISA_NEON) FFEM_FILL_NEON_FAMILY(t, neon, FFEM_ISA_NEON);
+  // SDOT pays only where a dot product is the inner loop: the 1×1 convolutions and FC layers.
   if (isa_mask & FFEM_ISA_NEONDOT) {
     const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_4x8c4__neondot, {4, 8, 4, 0}, FFEM_ISA_NEONDOT,
                                        "ffem_qs8_gemm_minmax_ukernel_4x8c4__neondot"};
@@ -73,12 +104,7 @@ void ffem_kernel_table_fill_arm(ffem_kernel_table *t, uint32_t isa_mask) {
     t->fc = gemm;
   }
 #elif defined(__ARM_NEON)
-  if (isa_mask & FFEM_ISA_ARMV7NEON) {
-    const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_4x8__armv7neon, {4, 8, 1, 0},
-                                       FFEM_ISA_ARMV7NEON, "ffem_qs8_gemm_minmax_ukernel_4x8__armv7neon"};
-    t->gemm = gemm;
-    t->fc = gemm;
-  }
+  if (isa_mask & FFEM_ISA_ARMV7NEON) FFEM_FILL_NEON_FAMILY(t, armv7neon, FFEM_ISA_ARMV7NEON);
 #else
   (void)t;
   (void)isa_mask;

@@ -1,5 +1,5 @@
-// CFFEMKernels — ffem_qs8_gemm_minmax_ukernel_4x8__neon: 1×1 convolution / FC on AArch64 ARMv8.0
-// NEON (Pi 4), tile mr 4, nr 8, kr 1. Contract and bounds: qs8-gemm-4x8-mlal-lane.h.
+// CFFEMKernels — ffem_qs8_gemm_minmax_ukernel_4x8__neon: 1×1 convolution / fully connected GEMM, tile mr 4, nr 8, kr 1,
+// on AArch64 ARMv8.0 NEON (Pi 4, Cortex-A72). Contract, bounds and packed layout: qs8-gemm-4x8-mlal-lane.h.
 #include "ffem_qs8_arm.h"
 
 #if defined(__aarch64__)

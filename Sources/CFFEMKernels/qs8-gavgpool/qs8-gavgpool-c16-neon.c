@@ -1,0 +1,12 @@
+// CFFEMKernels — ffem_qs8_gavgpool_minmax_ukernel_c16__neon: global average pooling, 16 channels per step,
+// on AArch64 ARMv8.0 NEON (Pi 4, Cortex-A72). Contract, bounds and packed layout: qs8-gavgpool-c16-addw.h.
+#include "ffem_qs8_arm.h"
+
+#if defined(__aarch64__)
+#include "qs8-gavgpool-c16-addw.h"
+
+void ffem_qs8_gavgpool_minmax_ukernel_c16__neon(size_t pixels, size_t channels, const int8_t *input, int8_t *output,
+                                                const ffem_qs8_gavgpool_params *params) {
+  ffem_qs8_gavgpool_c16_addw(pixels, channels, input, output, params);
+}
+#endif
