@@ -39,6 +39,12 @@ let package = Package(
         .target(name: "FFEMData", dependencies: ["FFEMCore", "FFEMImage", "CFFEMKernels"]),
         .executableTarget(name: "ffem-data", dependencies: ["FFEMData", "FFEMCLI"]),
 
+        // MARK: Benchmarks
+        /// Machine measurements for ffem-bench (clock, MAC peaks, copy bandwidth). libc only.
+        .target(name: "CFFEMBenchSupport"),
+        /// `ffem-bench kernels`: every int8 kernel on the MobileFaceNet layer shapes, per ISA.
+        .executableTarget(name: "ffem-bench", dependencies: ["CFFEMKernels", "CFFEMBenchSupport", "FFEMCLI", "FFEMCore"]),
+
         // MARK: Tests
         .testTarget(name: "FFEMCoreTests", dependencies: ["FFEMCore", "FFEMCLI"]),
         .testTarget(name: "FFEMImageTests", dependencies: ["FFEMImage", "FFEMCore", "CFFEMKernels"]),
