@@ -42,9 +42,11 @@ __attribute__((target("avx2"))) void ffem_qs8_dwconv3x3_minmax_ukernel_c16__avx2
     const __m256i bias1 = _mm256_loadu_si256((const __m256i *)(block + 32));
     const __m256i *w = (const __m256i *)(block + CR * sizeof(int32_t));
     for (size_t oy = 0; oy < g->output_height; oy++) {
+      const int8_t *rows[3];
+      ffem_dwconv3x3_rows(g, input, oy, rows);
       for (size_t ox = 0; ox < g->output_width; ox++) {
         const int8_t *taps[9];
-        ffem_dwconv3x3_taps(g, input, oy, ox, taps);
+        ffem_dwconv3x3_taps(g, rows, ox, taps);
         __m256i acc_lo = _mm256_setzero_si256(), acc_hi = _mm256_setzero_si256();
         for (size_t p = 0; p < PAIRS; p++) {
           const __m256i x0 = load_tap(taps[2 * p], c0, lanes, zero_point);

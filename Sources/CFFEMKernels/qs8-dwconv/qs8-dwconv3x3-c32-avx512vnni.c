@@ -44,9 +44,11 @@ TARGET_AVX512VNNI void ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni(const f
     __m512i wv[2 * PAIRS];
     for (size_t i = 0; i < 2 * PAIRS; i++) wv[i] = _mm512_loadu_si512(w + i);
     for (size_t oy = 0; oy < g->output_height; oy++) {
+      const int8_t *rows[3];
+      ffem_dwconv3x3_rows(g, input, oy, rows);
       for (size_t ox = 0; ox < g->output_width; ox++) {
         const int8_t *taps[9];
-        ffem_dwconv3x3_taps(g, input, oy, ox, taps);
+        ffem_dwconv3x3_taps(g, rows, ox, taps);
         __m512i acc_lo = _mm512_setzero_si512(), acc_hi = _mm512_setzero_si512();
         for (size_t p = 0; p < PAIRS; p++) {
           const __m512i x0 = load_tap(taps[2 * p], c0, mask, zero_point);

@@ -41,9 +41,11 @@ __attribute__((target("sse4.1"))) void ffem_qs8_dwconv3x3_minmax_ukernel_c8__sse
     const __m128i bias_hi = _mm_loadu_si128((const __m128i *)(block + 16));
     const __m128i *w = (const __m128i *)(block + CR * sizeof(int32_t));
     for (size_t oy = 0; oy < g->output_height; oy++) {
+      const int8_t *rows[3];
+      ffem_dwconv3x3_rows(g, input, oy, rows);
       for (size_t ox = 0; ox < g->output_width; ox++) {
         const int8_t *taps[9];
-        ffem_dwconv3x3_taps(g, input, oy, ox, taps);
+        ffem_dwconv3x3_taps(g, rows, ox, taps);
         __m128i acc_lo = bias_lo, acc_hi = bias_hi;
         for (size_t p = 0; p < PAIRS; p++) {
           const __m128i x0 = load_tap(taps[2 * p], c0, lanes, zero_point);
