@@ -13,7 +13,8 @@
 # again with FFEM_ISA=neondot (the request must be refused, no SDOT may run) and one SDOT kernel is
 # called directly to show that qemu really raises SIGILL for it there.
 #
-# Usage: scripts/arm/test-arm.sh            (build dir: $FFEM_ARM_BUILD, default /tmp/ffem-arm)
+# Usage: scripts/arm/test-arm.sh            (build dir: $FFEM_ARM_BUILD, default /tmp/ffem-arm;
+#        FFEM_ARM_CONFIGS="gcc-aarch64 clang-aarch64 gcc-armv7 clang-armv7" to run a subset)
 # Needs: gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross
 #        qemu-user-static, and /opt/swift/usr/bin/clang (or $CLANG). No binfmt registration is used.
 # Prints one line per run and, last, exactly "N passed, M failed". Exit status 0 iff M = 0.
@@ -24,6 +25,7 @@ KSRC=$ROOT/Sources/CFFEMKernels
 TSRC=$ROOT/Tests/ARM
 B=${FFEM_ARM_BUILD:-/tmp/ffem-arm}
 CLANG=${CLANG:-/opt/swift/usr/bin/clang}
+CONFIGS=${FFEM_ARM_CONFIGS:-gcc-aarch64 clang-aarch64 gcc-armv7 clang-armv7}
 A64_LIBS=/usr/aarch64-linux-gnu
 A32_LIBS=/usr/arm-linux-gnueabihf
 
@@ -82,12 +84,13 @@ sigill() {
 
 mkdir -p "$B"
 declare -A BUILT=()
-for cfg in gcc-aarch64 clang-aarch64 gcc-armv7 clang-armv7; do
+for cfg in $CONFIGS; do
   case $cfg in
     gcc-aarch64)   cc=(aarch64-linux-gnu-gcc) ;;
     clang-aarch64) cc=("$CLANG" --target=aarch64-linux-gnu) ;;   # no --sysroot: see rigs/arm/README.md
     gcc-armv7)     cc=(arm-linux-gnueabihf-gcc -march=armv7-a -mfpu=neon-vfpv4 -mfloat-abi=hard) ;;
     clang-armv7)   cc=("$CLANG" --target=arm-linux-gnueabihf -march=armv7-a -mfpu=neon-vfpv4 -mfloat-abi=hard) ;;
+    *)             fail "unknown configuration $cfg"; continue ;;
   esac
   if build "$cfg" "${cc[@]}"; then pass "build $cfg"; BUILT[$cfg]=1; else fail "build $cfg"; fi
 done

@@ -69,10 +69,12 @@ uint32_t ffem_cpu_features_arm(void) {
     const ffem_qs8_conv3x3_config conv3x3 = {ffem_qs8_conv3x3_minmax_ukernel_8__##isa, {8}, bit,                   \
                                              "ffem_qs8_conv3x3_minmax_ukernel_8__" #isa};                            \
     (t)->conv3x3 = conv3x3;                                                                                         \
-    const ffem_qs8_dwconv_config dwconv = {ffem_qs8_dwconv3x3_minmax_ukernel_c16__##isa, {.cr = 16}, bit,          \
+    const ffem_qs8_dwconv_config dwconv = {ffem_qs8_dwconv3x3_minmax_ukernel_c16__##isa,                            \
+                                           {16, FFEM_DWCONV_LAYOUT_INT8_TAPS}, bit,                                 \
                                            "ffem_qs8_dwconv3x3_minmax_ukernel_c16__" #isa};                          \
     (t)->dwconv3x3 = dwconv;                                                                                        \
-    const ffem_qs8_gdconv_config gdconv = {ffem_qs8_gdconv_minmax_ukernel_c16__##isa, {.cr = 16}, bit,             \
+    const ffem_qs8_gdconv_config gdconv = {ffem_qs8_gdconv_minmax_ukernel_c16__##isa,                               \
+                                           {16, FFEM_DWCONV_LAYOUT_INT8_TAPS}, bit,                                 \
                                            "ffem_qs8_gdconv_minmax_ukernel_c16__" #isa};                             \
     (t)->gdconv = gdconv;                                                                                           \
     const ffem_qs8_vadd_config vadd = {ffem_qs8_vadd_minmax_ukernel_16__##isa, bit,                                \
