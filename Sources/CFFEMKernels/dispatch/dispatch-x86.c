@@ -40,6 +40,9 @@ void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t isa_mask) {
     const ffem_qs8_requant_config requant = {ffem_qs8_requant_ukernel__sse41, FFEM_ISA_SSE41,
                                              "ffem_qs8_requant_ukernel__sse41"};
     table->requant = requant;
+    const ffem_qs8_vadd_config vadd = {ffem_qs8_vadd_minmax_ukernel__sse41, FFEM_ISA_SSE41,
+                                       "ffem_qs8_vadd_minmax_ukernel__sse41"};
+    table->vadd = vadd;
   }
   if (isa_mask & FFEM_ISA_AVX2) {
     const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_3x8c8__avx2, {3, 8, 8, 0}, FFEM_ISA_AVX2,
@@ -53,6 +56,17 @@ void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t isa_mask) {
     const ffem_qs8_requant_config requant = {ffem_qs8_requant_ukernel__avx2, FFEM_ISA_AVX2,
                                              "ffem_qs8_requant_ukernel__avx2"};
     table->requant = requant;
+    const ffem_qs8_gdconv_config gd = {ffem_qs8_gdconv_minmax_ukernel_c16__avx2, {16, FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS},
+                                       FFEM_ISA_AVX2, "ffem_qs8_gdconv_minmax_ukernel_c16__avx2"};
+    table->gdconv = gd;
+    const ffem_qs8_vadd_config vadd = {ffem_qs8_vadd_minmax_ukernel__avx2, FFEM_ISA_AVX2,
+                                       "ffem_qs8_vadd_minmax_ukernel__avx2"};
+    table->vadd = vadd;
+    const ffem_qs8_vprelu_config prelu = {ffem_qs8_vprelu_ukernel__avx2, FFEM_ISA_AVX2, "ffem_qs8_vprelu_ukernel__avx2"};
+    table->vprelu = prelu;
+    const ffem_qs8_gavgpool_config pool = {ffem_qs8_gavgpool_minmax_ukernel__avx2, FFEM_ISA_AVX2,
+                                           "ffem_qs8_gavgpool_minmax_ukernel__avx2"};
+    table->gavgpool = pool;
   }
   if (isa_mask & FFEM_ISA_AVX512VNNI) {
     const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_8x32c4__avx512vnni, {8, 32, 4, 0x80},
@@ -66,6 +80,19 @@ void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t isa_mask) {
     const ffem_qs8_requant_config requant = {ffem_qs8_requant_ukernel__avx512vnni, FFEM_ISA_AVX512VNNI,
                                              "ffem_qs8_requant_ukernel__avx512vnni"};
     table->requant = requant;
+    const ffem_qs8_gdconv_config gd = {ffem_qs8_gdconv_minmax_ukernel_c32__avx512vnni,
+                                       {32, FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS}, FFEM_ISA_AVX512VNNI,
+                                       "ffem_qs8_gdconv_minmax_ukernel_c32__avx512vnni"};
+    table->gdconv = gd;
+    const ffem_qs8_vadd_config vadd = {ffem_qs8_vadd_minmax_ukernel__avx512vnni, FFEM_ISA_AVX512VNNI,
+                                       "ffem_qs8_vadd_minmax_ukernel__avx512vnni"};
+    table->vadd = vadd;
+    const ffem_qs8_vprelu_config prelu = {ffem_qs8_vprelu_ukernel__avx512vnni, FFEM_ISA_AVX512VNNI,
+                                          "ffem_qs8_vprelu_ukernel__avx512vnni"};
+    table->vprelu = prelu;
+    const ffem_qs8_gavgpool_config pool = {ffem_qs8_gavgpool_minmax_ukernel__avx512vnni, FFEM_ISA_AVX512VNNI,
+                                           "ffem_qs8_gavgpool_minmax_ukernel__avx512vnni"};
+    table->gavgpool = pool;
   }
 }
 
