@@ -23,7 +23,7 @@
 /// acc[r] += a[r][l] · w_l for r < rows, w_l the int16 weights of k step l (one SMLAL per half).
 #define FFEM_GEMM_4X8_MLAL_STEP(acc, va, vw, half, lane, rows)                                   \
   do {                                                                                           \
-    for (size_t r_ = 0; r_ < (rows); r_++) {                                                     \
+    _Pragma("GCC unroll 4") for (size_t r_ = 0; r_ < (rows); r_++) {                             \
       acc[r_][0] = vmlal_lane_s16(acc[r_][0], vget_low_s16(vw), vget_##half##_s16(va[r_]), lane);  \
       acc[r_][1] = vmlal_lane_s16(acc[r_][1], vget_high_s16(vw), vget_##half##_s16(va[r_]), lane); \
     }                                                                                            \
@@ -41,7 +41,7 @@ static inline __attribute__((always_inline)) void ffem_qs8_gemm_4x8_mlal_lane_ro
     const int32x4_t bias_hi = ffem_neon_load_s32_unaligned(block + 16);
     int32x4_t acc[4][2];
     const int8_t *a[4];
-    for (size_t r = 0; r < rows; r++) {
+    _Pragma("GCC unroll 4") for (size_t r = 0; r < rows; r++) {
       acc[r][0] = bias_lo;
       acc[r][1] = bias_hi;
       a[r] = input + r * input_stride;
@@ -50,7 +50,7 @@ static inline __attribute__((always_inline)) void ffem_qs8_gemm_4x8_mlal_lane_ro
     size_t kk = k;
     for (; kk >= 8; kk -= 8) {
       int16x8_t va[4];
-      for (size_t r = 0; r < rows; r++) {
+      _Pragma("GCC unroll 4") for (size_t r = 0; r < rows; r++) {
         va[r] = vmovl_s8(vld1_s8(a[r]));
         a[r] += 8;
       }
@@ -75,7 +75,7 @@ static inline __attribute__((always_inline)) void ffem_qs8_gemm_4x8_mlal_lane_ro
     for (; kk > 0; kk--) {
       const int16x8_t vw = vmovl_s8(vld1_s8(w));
       w += 8;
-      for (size_t r = 0; r < rows; r++) {
+      _Pragma("GCC unroll 4") for (size_t r = 0; r < rows; r++) {
         const int16x4_t x = vdup_n_s16((int16_t)*a[r]++);
         acc[r][0] = vmlal_s16(acc[r][0], vget_low_s16(vw), x);
         acc[r][1] = vmlal_s16(acc[r][1], vget_high_s16(vw), x);
@@ -87,7 +87,7 @@ static inline __attribute__((always_inline)) void ffem_qs8_gemm_4x8_mlal_lane_ro
     const ffem_neon_requant4 q_hi =
         columns > 4 ? ffem_neon_requant4_load_partial(params->multiplier + n0 + 4, params->shift + n0 + 4, columns - 4)
                     : q_lo;
-    for (size_t r = 0; r < rows; r++) {
+    _Pragma("GCC unroll 4") for (size_t r = 0; r < rows; r++) {
       const int8x8_t v = ffem_neon_output8(ffem_neon_scale(acc[r][0], &q_lo), ffem_neon_scale(acc[r][1], &q_hi), out);
       ffem_neon_store_partial8(output + r * output_stride + n0, v, columns);
     }

@@ -45,7 +45,7 @@ static inline FFEM_TARGET_DOTPROD __attribute__((always_inline)) void gemm_rows(
     const int32x4_t bias_hi = ffem_neon_load_s32_unaligned(block + 16);
     int32x4_t acc[4][2];
     const int8_t *a[4];
-    for (size_t r = 0; r < rows; r++) {
+    _Pragma("GCC unroll 4") for (size_t r = 0; r < rows; r++) {
       acc[r][0] = bias_lo;
       acc[r][1] = bias_hi;
       a[r] = input + r * input_stride;
@@ -58,7 +58,7 @@ static inline FFEM_TARGET_DOTPROD __attribute__((always_inline)) void gemm_rows(
       const int8x16_t w0123_g1 = vld1q_s8(w + 32);
       const int8x16_t w4567_g1 = vld1q_s8(w + 48);
       w += 64;
-      for (size_t r = 0; r < rows; r++) {
+      _Pragma("GCC unroll 4") for (size_t r = 0; r < rows; r++) {
         const int8x8_t va = vld1_s8(a[r]);
         a[r] += 8;
         acc[r][0] = vdotq_lane_s32(acc[r][0], w0123_g0, va, 0);
@@ -72,7 +72,7 @@ static inline FFEM_TARGET_DOTPROD __attribute__((always_inline)) void gemm_rows(
       const int8x16_t w0123 = vld1q_s8(w);
       const int8x16_t w4567 = vld1q_s8(w + 16);
       w += 32;
-      for (size_t r = 0; r < rows; r++) {
+      _Pragma("GCC unroll 4") for (size_t r = 0; r < rows; r++) {
         const int8x8_t va = load_group_partial(a[r], count);
         a[r] += count;
         acc[r][0] = vdotq_lane_s32(acc[r][0], w0123, va, 0);
@@ -86,7 +86,7 @@ static inline FFEM_TARGET_DOTPROD __attribute__((always_inline)) void gemm_rows(
     const ffem_neon_requant4 q_hi =
         columns > 4 ? ffem_neon_requant4_load_partial(params->multiplier + n0 + 4, params->shift + n0 + 4, columns - 4)
                     : q_lo;
-    for (size_t r = 0; r < rows; r++) {
+    _Pragma("GCC unroll 4") for (size_t r = 0; r < rows; r++) {
       const int8x8_t v = ffem_neon_output8(ffem_neon_scale(acc[r][0], &q_lo), ffem_neon_scale(acc[r][1], &q_hi), out);
       ffem_neon_store_partial8(output + r * output_stride + n0, v, columns);
     }
