@@ -20,7 +20,8 @@ static void fill_scalar(ffem_kernel_table *t) {
                                      "ffem_qs8_gemm_minmax_ukernel_1x4__scalar"};
   t->gemm = gemm;
   t->fc = gemm;
-  const ffem_qs8_conv3x3_config conv = {ffem_qs8_conv3x3_minmax_ukernel_1__scalar, {1}, FFEM_ISA_SCALAR,
+  const ffem_qs8_conv3x3_config conv = {ffem_qs8_conv3x3_minmax_ukernel_1__scalar,
+                                        {1, FFEM_CONV3X3_LAYOUT_INT8}, FFEM_ISA_SCALAR,
                                         "ffem_qs8_conv3x3_minmax_ukernel_1__scalar"};
   t->conv3x3 = conv;
   const ffem_qs8_dwconv_config dw = {ffem_qs8_dwconv3x3_minmax_ukernel_c1__scalar,

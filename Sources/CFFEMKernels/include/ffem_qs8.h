@@ -184,11 +184,22 @@ typedef struct ffem_qs8_dwconv_tile {
   ffem_dwconv_layout layout;
 } ffem_qs8_dwconv_tile;
 
+/// Weight layouts of standard 3×3 convolution tiles.
+typedef enum ffem_conv3x3_layout {
+  /// For each window index i = (ky·3 + kx)·input_channels + ci: nr int8 weights.
+  FFEM_CONV3X3_LAYOUT_INT8 = 0,
+  /// For x86 pmaddwd/vpdpwssd kernels: for each pair of window indices (2q, 2q+1) (the last
+  /// padded with weight 0 when 9·input_channels is odd): nr int32 lanes, lane j holding the
+  /// int16 pair (w[o0+j][2q], w[o0+j][2q+1]).
+  FFEM_CONV3X3_LAYOUT_INT16_PAIRS = 1,
+} ffem_conv3x3_layout;
+
 /// Packed layout of a standard 3×3 convolution: for each block of `nr` output channels (the
-/// last zero-padded): nr int32 packed biases, then for each (ky, kx, ci) in OHWI order nr int8
-/// weights (the block's output channels side by side).
+/// last zero-padded): nr int32 packed biases, then the weights in `layout`, window indices in
+/// OHWI order (ky, kx, ci), the block's output channels side by side.
 typedef struct ffem_qs8_conv3x3_tile {
   uint32_t nr;
+  ffem_conv3x3_layout layout;
 } ffem_qs8_conv3x3_tile;
 
 /// Bytes of packed GEMM weights for n output channels and k input channels with `tile`.
@@ -258,6 +269,12 @@ void ffem_qs8_dwconv3x3_minmax_ukernel_c16__avx2(const ffem_qs8_conv3x3_geometry
 void ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni(const ffem_qs8_conv3x3_geometry *geometry,
                                                        const int8_t *input, const void *packed_weights,
                                                        int8_t *output, const ffem_qs8_requant_params *params);
+void ffem_qs8_conv3x3_minmax_ukernel_8__avx2(const ffem_qs8_conv3x3_geometry *geometry, const int8_t *input,
+                                             const void *packed_weights, int8_t *output,
+                                             const ffem_qs8_requant_params *params);
+void ffem_qs8_conv3x3_minmax_ukernel_16__avx512vnni(const ffem_qs8_conv3x3_geometry *geometry, const int8_t *input,
+                                                    const void *packed_weights, int8_t *output,
+                                                    const ffem_qs8_requant_params *params);
 void ffem_qs8_gdconv_minmax_ukernel_c16__avx2(size_t pixels, size_t channels, const int8_t *input,
                                               const void *packed_weights, int8_t *output,
                                               const ffem_qs8_requant_params *params);
