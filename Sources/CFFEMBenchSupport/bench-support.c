@@ -117,7 +117,7 @@ static double scalar_macs(uint64_t iterations) {
 double ffem_bench_macs_per_cycle(uint32_t isa, double clock_hz, uint64_t iterations) {
 #if defined(__x86_64__)
   double best = 0;
-  for (int r = 0; r < 3; r++) {
+  for (int r = 0; r < 30; r++) {  // short runs, best of many: robust to preemption on a shared machine
     const uint64_t start = ffem_bench_now_ns();
     double macs = 0;
     switch (isa) {

@@ -20,7 +20,8 @@ double ffem_bench_clock_hz(uint64_t iterations, int repeats);
 /// Measured int8 multiply-adds per cycle of one ISA's widest MAC instruction, from a loop of 12
 /// independent accumulators (throughput, not latency) timed against `clock_hz`:
 ///   scalar: imul+add (1 MAC each); sse41: pmaddwd xmm (8 MACs); avx2: vpmaddwd ymm (16 MACs);
-///   avx512vnni: vpdpbusd zmm (64 MACs). `isa` is an FFEM_ISA_* bit; 0 if not measurable here.
+///   avx512vnni: vpdpbusd zmm (64 MACs). Best of 30 runs. `isa` is an FFEM_ISA_* bit; 0 if not
+/// measurable here.
 double ffem_bench_macs_per_cycle(uint32_t isa, double clock_hz, uint64_t iterations);
 
 /// Copy bandwidth in bytes per second (bytes read + bytes written) of memcpy over two buffers of
