@@ -59,14 +59,14 @@ uint32_t ffem_cpu_features_arm(void) {
 
 /// Every NEON kernel that exists in both the AArch64 (`neon`) and the armv7 (`armv7neon`) build,
 /// under the ISA token `isa` with ISA bit `bit`. Tiles: GEMM 4x8 (kr 1), conv3x3 nr 8, depthwise
-/// 3×3 and GDC cr 16 with int8 taps.
+/// 3×3 and GDC cr 16, all with int8 weight layouts (layout 0).
 #define FFEM_FILL_NEON_FAMILY(t, isa, bit)                                                                          \
   do {                                                                                                              \
     const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_4x8__##isa, {4, 8, 1, 0}, bit,                 \
                                        "ffem_qs8_gemm_minmax_ukernel_4x8__" #isa};                                   \
     (t)->gemm = gemm;                                                                                               \
     (t)->fc = gemm;                                                                                                 \
-    const ffem_qs8_conv3x3_config conv3x3 = {ffem_qs8_conv3x3_minmax_ukernel_8__##isa, {8}, bit,                   \
+    const ffem_qs8_conv3x3_config conv3x3 = {ffem_qs8_conv3x3_minmax_ukernel_8__##isa, {.nr = 8}, bit,              \
                                              "ffem_qs8_conv3x3_minmax_ukernel_8__" #isa};                            \
     (t)->conv3x3 = conv3x3;                                                                                         \
     const ffem_qs8_dwconv_config dwconv = {ffem_qs8_dwconv3x3_minmax_ukernel_c16__##isa,                            \

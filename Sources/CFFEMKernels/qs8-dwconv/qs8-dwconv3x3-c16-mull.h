@@ -48,17 +48,22 @@ static inline void ffem_qs8_dwconv3x3_c16_mull(const ffem_qs8_conv3x3_geometry *
     ffem_neon_requant4 q[4];
     ffem_neon_requant16_load(params, c0, valid, q);
     for (size_t oy = 0; oy < g->output_height; oy++) {
+      // The three input rows of this output row (NULL: a padding row, every tap reads the zero point).
+      const int8_t *row[3];
+      for (size_t ky = 0; ky < 3; ky++) {
+        const int64_t iy = (int64_t)(oy * g->stride + ky) - g->padding_top;
+        row[ky] = iy >= 0 && iy < g->input_height ? input + (size_t)iy * g->input_width * channels + c0 : NULL;
+      }
       for (size_t ox = 0; ox < g->output_width; ox++) {
+        const int64_t ix0 = (int64_t)(ox * g->stride) - g->padding_left;
+        const int interior = ix0 >= 0 && ix0 + 2 < g->input_width;
         int32x4_t acc[4] = {bias[0], bias[1], bias[2], bias[3]};
         for (size_t ky = 0; ky < 3; ky++) {
-          const int64_t iy = (int64_t)(oy * g->stride + ky) - g->padding_top;
           for (size_t kx = 0; kx < 3; kx++) {
-            const int64_t ix = (int64_t)(ox * g->stride + kx) - g->padding_left;
-            int8x16_t x = padding;
-            if (iy >= 0 && iy < g->input_height && ix >= 0 && ix < g->input_width) {
-              const int8_t *pixel = input + ((size_t)iy * g->input_width + (size_t)ix) * channels + c0;
-              x = ffem_neon_load_partial16(pixel, valid, zero_point);
-            }
+            const int64_t ix = ix0 + (int64_t)kx;
+            const int inside = row[ky] != NULL && (interior || (ix >= 0 && ix < g->input_width));
+            const int8x16_t x =
+                inside ? ffem_neon_load_partial16(row[ky] + (size_t)ix * channels, valid, zero_point) : padding;
             ffem_dwconv_mac16(acc, x, w[ky * 3 + kx]);
           }
         }
