@@ -11,13 +11,18 @@
 static inline __attribute__((always_inline)) void ffem_conv3x3_window(const int8_t *const taps[9], size_t input_channels,
                                                                       int32_t zero_point, size_t first, size_t count,
                                                                       int16_t *values) {
-  size_t tap = first / input_channels, ci = first % input_channels;
-  for (size_t i = 0; i < count; i++) {
-    values[i] = (int16_t)(taps[tap] ? taps[tap][ci] : zero_point);
-    if (++ci == input_channels) {
-      ci = 0;
-      tap++;
+  size_t tap = first / input_channels, ci = first % input_channels, i = 0;
+  while (i < count) {
+    const size_t run = input_channels - ci < count - i ? input_channels - ci : count - i;
+    const int8_t *pixel = taps[tap];
+    if (pixel) {
+      for (size_t j = 0; j < run; j++) values[i + j] = pixel[ci + j];
+    } else {
+      for (size_t j = 0; j < run; j++) values[i + j] = (int16_t)zero_point;
     }
+    i += run;
+    ci = 0;
+    tap++;
   }
   if (count % 2 != 0) values[count] = 0;
 }
