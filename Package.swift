@@ -38,6 +38,12 @@ let package = Package(
         /// Datasets: `image_list.json`, validation, augmentation, batching, the packed dataset file.
         .target(name: "FFEMData", dependencies: ["FFEMCore", "FFEMImage", "CFFEMKernels"]),
         .executableTarget(name: "ffem-data", dependencies: ["FFEMData", "FFEMCLI"]),
+        /// Verification and identification metrics over embeddings: pairs files, ROC, fold accuracy, Recall@k, reports.
+        .target(name: "FFEMEval", dependencies: ["FFEMCore"]),
+        /// The float trainer: layers with explicit backward passes, architectures as data, losses, optimisers, checkpoints.
+        .target(name: "FFEMTrain", dependencies: ["FFEMCore", "FFEMData", "CFFEMKernels", "COpenBLAS"],
+                // Raw-pointer parallel loops over disjoint ranges: checked by tests, not by Sendable.
+                swiftSettings: [.swiftLanguageMode(.v5)]),
 
         // MARK: Benchmarks
         /// Machine measurements for ffem-bench (clock, MAC peaks, copy bandwidth). libc only.
@@ -49,6 +55,8 @@ let package = Package(
         .testTarget(name: "FFEMCoreTests", dependencies: ["FFEMCore", "FFEMCLI"]),
         .testTarget(name: "FFEMImageTests", dependencies: ["FFEMImage", "FFEMCore", "CFFEMKernels"]),
         .testTarget(name: "FFEMDataTests", dependencies: ["FFEMData", "FFEMImage", "FFEMCore"]),
+        .testTarget(name: "FFEMEvalTests", dependencies: ["FFEMEval", "FFEMCore"]),
+        .testTarget(name: "FFEMTrainTests", dependencies: ["FFEMTrain", "FFEMCore"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "CLITests", dependencies: ["ffem-data", "FFEMImage", "FFEMCore"]),
         .testTarget(name: "CFFEMKernelsTests", dependencies: ["CFFEMKernels", "FFEMRuntime", "FFEMCore"]),
     ]
