@@ -1,12 +1,12 @@
 // FFEM ARM harness — the dispatcher picks exactly the kernels the CPU model has.
 //
 // Expectations (qemu CPU models; see scripts/arm/test-arm.sh):
-//   cortex-a72                 NEON, no SDOT: GEMM is the NEON kernel, no neondot kernel anywhere
-//   cortex-a76, max            NEON + SDOT: GEMM is the neondot kernel
+//   cortex-a72, cortex-a53     NEON, no SDOT: GEMM is the NEON kernel, no neondot kernel anywhere
+//   cortex-a76, max            NEON + SDOT: GEMM and FC are the neondot kernel, every other op NEON
 //   cortex-a72-forced-neondot  FFEM_ISA=neondot is refused (reported unavailable): scalar only
 //   cortex-a76-forced-neon     FFEM_ISA=neon on an SDOT CPU: NEON kernels, no neondot kernel
 //   forced-scalar              FFEM_ISA=scalar: every slot scalar
-//   armv7                      32-bit NEON: GEMM is the armv7neon kernel
+//   armv7                      32-bit NEON: every op has its armv7neon kernel
 //   armv7-forced-neondot       FFEM_ISA=neondot on armv7 is refused: scalar only
 // Always: no slot of the environment's table, nor of a table filled from the all-ones mask, needs
 // an ISA missing from ffem_cpu_features().
@@ -75,27 +75,30 @@ long test_dispatch(const char *expect) {
   bad += expect_true(within(e, features), "the all-ones mask put a kernel the CPU lacks into the table");
 
   const int has_neon = (features & FFEM_ISA_NEON) != 0, has_dot = (features & FFEM_ISA_NEONDOT) != 0;
-  if (strcmp(expect, "cortex-a72") == 0) {
-    bad += expect_true(has_neon && !has_dot, "cortex-a72 must report NEON without NEONDOT");
-    bad += expect_true(table.gemm.isa == FFEM_ISA_NEON, "cortex-a72 must select the NEON GEMM");
-    bad += expect_true(!any_slot(s, FFEM_ISA_NEONDOT), "cortex-a72 selected a neondot kernel");
+  if (strcmp(expect, "cortex-a72") == 0 || strcmp(expect, "cortex-a53") == 0) {
+    bad += expect_true(has_neon && !has_dot, "cortex-a72/a53 must report NEON without NEONDOT");
+    bad += expect_true(all_slots(s, FFEM_ISA_NEON), "cortex-a72/a53 must select the NEON kernel of every op");
+    bad += expect_true(!any_slot(s, FFEM_ISA_NEONDOT), "cortex-a72/a53 selected a neondot kernel");
   } else if (strcmp(expect, "cortex-a76") == 0 || strcmp(expect, "max") == 0) {
     bad += expect_true(has_neon && has_dot, "cortex-a76/max must report NEON and NEONDOT");
     bad += expect_true(table.gemm.isa == FFEM_ISA_NEONDOT, "cortex-a76/max must select the neondot GEMM");
     bad += expect_true(table.fc.isa == FFEM_ISA_NEONDOT, "cortex-a76/max must select the neondot FC");
+    for (int i = 2; i < HARNESS_SLOTS; i++) {
+      bad += expect_true(s[i].isa == FFEM_ISA_NEON, "cortex-a76/max must select NEON for the ops without SDOT kernels");
+    }
   } else if (strcmp(expect, "cortex-a72-forced-neondot") == 0) {
     bad += expect_true(!has_dot, "cortex-a72 must not report NEONDOT");
     bad += expect_true((flags & FFEM_ISA_PARSE_UNAVAILABLE) != 0, "FFEM_ISA=neondot not reported unavailable");
     bad += expect_true(all_slots(s, FFEM_ISA_SCALAR), "FFEM_ISA=neondot on cortex-a72 must leave the scalar set");
   } else if (strcmp(expect, "cortex-a76-forced-neon") == 0) {
     bad += expect_true(has_dot, "cortex-a76 must report NEONDOT");
-    bad += expect_true(table.gemm.isa == FFEM_ISA_NEON, "FFEM_ISA=neon must select the NEON GEMM");
+    bad += expect_true(all_slots(s, FFEM_ISA_NEON), "FFEM_ISA=neon must select the NEON kernel of every op");
     bad += expect_true(!any_slot(s, FFEM_ISA_NEONDOT), "FFEM_ISA=neon selected a neondot kernel");
   } else if (strcmp(expect, "forced-scalar") == 0) {
     bad += expect_true(all_slots(s, FFEM_ISA_SCALAR), "FFEM_ISA=scalar must select only scalar kernels");
   } else if (strcmp(expect, "armv7") == 0) {
     bad += expect_true((features & FFEM_ISA_ARMV7NEON) != 0, "armv7 must report ARMV7NEON");
-    bad += expect_true(table.gemm.isa == FFEM_ISA_ARMV7NEON, "armv7 must select the armv7neon GEMM");
+    bad += expect_true(all_slots(s, FFEM_ISA_ARMV7NEON), "armv7 must select the armv7neon kernel of every op");
   } else if (strcmp(expect, "armv7-forced-neondot") == 0) {
     bad += expect_true((flags & FFEM_ISA_PARSE_UNAVAILABLE) != 0, "FFEM_ISA=neondot not reported unavailable");
     bad += expect_true(all_slots(s, FFEM_ISA_SCALAR), "FFEM_ISA=neondot on armv7 must leave the scalar set");

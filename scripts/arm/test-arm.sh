@@ -4,10 +4,11 @@
 # Cross-compiles every C source of Sources/CFFEMKernels together with the C harness in Tests/ARM
 # for aarch64 (Debian's gcc and the Swift toolchain's clang) and armv7 hard-float NEON, then runs
 # the harness under qemu-user on the CPU models that stand for the boards:
+#   cortex-a53  Pi 3 / Zero 2 W, ARMv8.0 NEON, no dot product
 #   cortex-a72  Pi 4, ARMv8.0 NEON, no dot product
 #   cortex-a76  Pi 5, ARMv8.2 NEON with SDOT
 #   max         every feature qemu knows
-#   cortex-a15  32-bit Pi OS (armv7 NEON)
+#   cortex-a7, cortex-a15  32-bit Pi OS (armv7 NEON; Pi 2 and the 32-bit userland of later Pis)
 # Each run checks every kernel the dispatcher offers on that CPU against the scalar kernel, bit for
 # bit, and checks that the selected kernel set is the expected one. On cortex-a72 the harness is run
 # again with FFEM_ISA=neondot (the request must be refused, no SDOT may run) and one SDOT kernel is
@@ -65,12 +66,15 @@ run() {
   local envs=()
   while [ "$1" != "--" ]; do envs+=("$1"); shift; done
   shift
-  local out rc
+  local out rc log
   out=$(env "${envs[@]}" "$@" --expect "$expect" 2>&1); rc=$?
-  printf '%s\n' "$out" | sed "s/^/  [$label] /"
+  log=$B/logs/$(printf '%s' "$label" | tr ' =/' '__-').log
+  printf '%s\n' "$out" >"$log"
+  # Per kernel: cases and mismatches; any mismatch or failed expectation in full (the rest: $log).
+  printf '%s\n' "$out" | grep -E '^(kernel |MISMATCH|unknown)' | sed "s/^/  [$label] /"
   local summary
-  summary=$(printf '%s\n' "$out" | grep -E '^(selected|result):' | tr '\n' ' ')
-  if [ $rc -eq 0 ]; then pass "$label: $summary"; else fail "$label (rc=$rc): $summary"; fi
+  summary="$(printf '%s\n' "$out" | grep -E '^result:' | sed 's/^result: //') | $(printf '%s\n' "$out" | grep -E '^selected:')"
+  if [ $rc -eq 0 ]; then pass "$label: $summary"; else fail "$label (rc=$rc, log $log): $summary"; fi
 }
 
 # sigill LABEL QEMU... : the harness calls one SDOT kernel directly; qemu must kill it with SIGILL.
@@ -82,7 +86,7 @@ sigill() {
   else fail "$label: expected SIGILL (rc 132), got rc=$rc"; fi
 }
 
-mkdir -p "$B"
+mkdir -p "$B/logs"
 declare -A BUILT=()
 for cfg in $CONFIGS; do
   case $cfg in
@@ -98,7 +102,7 @@ done
 for cfg in gcc-aarch64 clang-aarch64; do
   [ -n "${BUILT[$cfg]:-}" ] || continue
   exe=$B/$cfg/ffem-arm-test
-  for cpu in cortex-a72 cortex-a76 max; do
+  for cpu in cortex-a53 cortex-a72 cortex-a76 max; do
     run "$cfg $cpu" "$cpu" QEMU_LD_PREFIX=$A64_LIBS -- qemu-aarch64-static -cpu "$cpu" "$exe"
   done
   run "$cfg cortex-a72 FFEM_ISA=neondot" cortex-a72-forced-neondot \
@@ -113,7 +117,9 @@ done
 for cfg in gcc-armv7 clang-armv7; do
   [ -n "${BUILT[$cfg]:-}" ] || continue
   exe=$B/$cfg/ffem-arm-test
-  run "$cfg cortex-a15" armv7 -- qemu-arm-static -cpu cortex-a15 -L $A32_LIBS "$exe"
+  for cpu in cortex-a7 cortex-a15; do
+    run "$cfg $cpu" armv7 -- qemu-arm-static -cpu "$cpu" -L $A32_LIBS "$exe"
+  done
   run "$cfg cortex-a15 FFEM_ISA=neondot" armv7-forced-neondot FFEM_ISA=neondot -- \
     qemu-arm-static -cpu cortex-a15 -L $A32_LIBS "$exe"
 done
