@@ -105,4 +105,20 @@ import Testing
             #expect(firstMismatch(actual, expected) == nil, "\(String(cString: kernel.name)) \(pixels)×\(channels)")
         }
     }
+
+    @Test(arguments: HostISA.simd)
+    func clampMatchesScalarForEveryLengthAndBound(isa: HostISA) {
+        let kernel = isa.table.vclamp, scalar = HostISA.scalarTable.vclamp
+        var rng = SeededRandom(seed: 55)
+        let counts: [Int] = Array(1...70) + [127, 129, 1000]
+        for count in counts {
+            let low = Int8(rng.int(in: -128...0)), high = Int8(rng.int(in: 0...127))
+            let input = rng.int8s(count)
+            var expected = [Int8](repeating: 0, count: count), actual = expected
+            scalar.ukernel!(count, input, &expected, low, high)
+            kernel.ukernel!(count, input, &actual, low, high)
+            let mismatch: String? = firstMismatch(actual, expected)
+            #expect(mismatch == nil, "\(String(cString: kernel.name)) count \(count)")
+        }
+    }
 }

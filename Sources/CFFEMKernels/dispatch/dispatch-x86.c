@@ -43,6 +43,10 @@ void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t isa_mask) {
     const ffem_qs8_vadd_config vadd = {ffem_qs8_vadd_minmax_ukernel__sse41, FFEM_ISA_SSE41,
                                        "ffem_qs8_vadd_minmax_ukernel__sse41"};
     table->vadd = vadd;
+    const ffem_qs8_vprelu_config prelu = {ffem_qs8_vprelu_ukernel__sse41, FFEM_ISA_SSE41, "ffem_qs8_vprelu_ukernel__sse41"};
+    table->vprelu = prelu;
+    const ffem_qs8_vclamp_config clamp = {ffem_qs8_vclamp_ukernel__sse41, FFEM_ISA_SSE41, "ffem_qs8_vclamp_ukernel__sse41"};
+    table->vclamp = clamp;
   }
   if (isa_mask & FFEM_ISA_AVX2) {
     const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_3x8c8__avx2, {3, 8, 8, 0}, FFEM_ISA_AVX2,
@@ -70,6 +74,8 @@ void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t isa_mask) {
     const ffem_qs8_gavgpool_config pool = {ffem_qs8_gavgpool_minmax_ukernel__avx2, FFEM_ISA_AVX2,
                                            "ffem_qs8_gavgpool_minmax_ukernel__avx2"};
     table->gavgpool = pool;
+    const ffem_qs8_vclamp_config clamp = {ffem_qs8_vclamp_ukernel__avx2, FFEM_ISA_AVX2, "ffem_qs8_vclamp_ukernel__avx2"};
+    table->vclamp = clamp;
   }
   if (isa_mask & FFEM_ISA_AVX512VNNI) {
     const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_8x32c4__avx512vnni, {8, 32, 4, 0x80},
@@ -100,6 +106,9 @@ void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t isa_mask) {
     const ffem_qs8_gavgpool_config pool = {ffem_qs8_gavgpool_minmax_ukernel__avx512vnni, FFEM_ISA_AVX512VNNI,
                                            "ffem_qs8_gavgpool_minmax_ukernel__avx512vnni"};
     table->gavgpool = pool;
+    const ffem_qs8_vclamp_config clamp = {ffem_qs8_vclamp_ukernel__avx512vnni, FFEM_ISA_AVX512VNNI,
+                                          "ffem_qs8_vclamp_ukernel__avx512vnni"};
+    table->vclamp = clamp;
   }
 }
 

@@ -287,6 +287,14 @@ void ffem_qs8_vadd_minmax_ukernel__avx2(size_t count, const int8_t *a, const int
                                         const ffem_qs8_add_params *params);
 void ffem_qs8_vadd_minmax_ukernel__avx512vnni(size_t count, const int8_t *a, const int8_t *b, int8_t *output,
                                               const ffem_qs8_add_params *params);
+void ffem_qs8_vprelu_ukernel__sse41(size_t pixels, size_t channels, const int8_t *input, const int8_t *alpha,
+                                    int8_t *output, const ffem_qs8_prelu_params *params);
+void ffem_qs8_vclamp_ukernel__sse41(size_t count, const int8_t *input, int8_t *output, int8_t output_min,
+                                    int8_t output_max);
+void ffem_qs8_vclamp_ukernel__avx2(size_t count, const int8_t *input, int8_t *output, int8_t output_min,
+                                   int8_t output_max);
+void ffem_qs8_vclamp_ukernel__avx512vnni(size_t count, const int8_t *input, int8_t *output, int8_t output_min,
+                                         int8_t output_max);
 void ffem_qs8_vprelu_ukernel__avx2(size_t pixels, size_t channels, const int8_t *input, const int8_t *alpha,
                                    int8_t *output, const ffem_qs8_prelu_params *params);
 void ffem_qs8_vprelu_ukernel__avx512vnni(size_t pixels, size_t channels, const int8_t *input, const int8_t *alpha,
