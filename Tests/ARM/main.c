@@ -11,6 +11,7 @@
 // "result: <cases> cases, <mismatches> mismatches, <kernels> kernels"; exit status 0 iff no
 // mismatch and no failed expectation.
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ffem_qs8_arm.h"
@@ -39,13 +40,15 @@ static int call_neondot_directly(void) {
 #endif
 }
 
-/// Tests the kernels of `table` whose ISA is `isa` against `oracle` (the scalar table).
-static long test_table(const ffem_kernel_table *table, const ffem_kernel_table *oracle, uint32_t isa, int *kernels) {
+/// Tests the kernels of `table` whose ISA is `isa` against `oracle` (the scalar table); kernel
+/// number i draws its cases from seed + i.
+static long test_table(const ffem_kernel_table *table, const ffem_kernel_table *oracle, uint32_t isa, uint64_t seed,
+                       int *kernels) {
   long bad = 0;
 #define FFEM_TEST_SLOT(slot, tester)                                                            \
   if (table->slot.isa == isa) {                                                                 \
     const long cases = harness_total.cases;                                                     \
-    const long b = tester(&table->slot, &oracle->slot, 0xF0E1D2C3u + (uint64_t)*kernels);        \
+    const long b = tester(&table->slot, &oracle->slot, seed + (uint64_t)*kernels);              \
     printf("kernel %-48s %-10s %6ld cases, %ld mismatches\n", table->slot.name, #slot,          \
            harness_total.cases - cases, b);                                                     \
     bad += b;                                                                                   \
@@ -84,6 +87,9 @@ int main(int argc, char **argv) {
   }
   long bad = test_dispatch(expect);
 
+  const char *seed_text = getenv("FFEM_TEST_SEED");
+  const uint64_t seed = seed_text != NULL ? strtoull(seed_text, NULL, 0) : 0xF0E1D2C3u;
+  printf("seed: %llu (FFEM_TEST_SEED)\n", (unsigned long long)seed);
   const uint32_t mask = ffem_isa_mask_from_environment(NULL);
   ffem_kernel_table oracle;
   ffem_kernel_table_fill(&oracle, FFEM_ISA_SCALAR);
@@ -92,7 +98,7 @@ int main(int argc, char **argv) {
     if ((mask & isa) == 0) continue;
     ffem_kernel_table table;
     ffem_kernel_table_fill(&table, isa | FFEM_ISA_SCALAR);
-    bad += test_table(&table, &oracle, isa, &kernels);
+    bad += test_table(&table, &oracle, isa, seed, &kernels);
   }
   printf("result: %ld cases, %ld mismatches, %d kernels\n", harness_total.cases, harness_total.failures, kernels);
   return bad != 0 || harness_total.failures != 0;

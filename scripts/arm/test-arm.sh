@@ -15,7 +15,8 @@
 # called directly to show that qemu really raises SIGILL for it there.
 #
 # Usage: scripts/arm/test-arm.sh            (build dir: $FFEM_ARM_BUILD, default /tmp/ffem-arm;
-#        FFEM_ARM_CONFIGS="gcc-aarch64 clang-aarch64 gcc-armv7 clang-armv7" to run a subset)
+#        FFEM_ARM_CONFIGS="gcc-aarch64 clang-aarch64 gcc-armv7 clang-armv7" to run a subset;
+#        FFEM_TEST_SEED=<n> to draw other random cases than the default seed)
 # Needs: gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross
 #        qemu-user-static, and /opt/swift/usr/bin/clang (or $CLANG). No binfmt registration is used.
 # Prints one line per run and, last, exactly "N passed, M failed". Exit status 0 iff M = 0.
@@ -85,6 +86,18 @@ sigill() {
   if [ $rc -eq 132 ]; then pass "$label: SDOT raises SIGILL (rc 132)"
   else fail "$label: expected SIGILL (rc 132), got rc=$rc"; fi
 }
+
+# Preflight: name the Debian package of any missing tool instead of failing later.
+missing=0
+for tool in aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu arm-linux-gnueabihf-gcc:gcc-arm-linux-gnueabihf \
+            qemu-aarch64-static:qemu-user-static qemu-arm-static:qemu-user-static; do
+  command -v "${tool%%:*}" >/dev/null || { echo "missing ${tool%%:*} (apt-get install ${tool#*:})"; missing=1; }
+done
+[ -x "$CLANG" ] || { echo "missing $CLANG (the Swift toolchain's clang; set CLANG=...)"; missing=1; }
+for dir in $A64_LIBS/lib $A32_LIBS/lib; do
+  [ -d "$dir" ] || { echo "missing $dir (libc6-dev-arm64-cross / libc6-dev-armhf-cross)"; missing=1; }
+done
+if [ $missing -ne 0 ]; then echo "0 passed, 1 failed"; exit 1; fi
 
 mkdir -p "$B/logs"
 declare -A BUILT=()
