@@ -1,0 +1,186 @@
+// FFEMTrain — Trainer.swift: phase 1 — classifier pretraining — epoch by epoch, with validation,
+// checkpoints, best-model selection, early stopping and guards against NaN/Inf and divergence.
+import FFEMCore
+import FFEMData
+import FFEMImage
+import Foundation
+
+/// What a validation pass reports: the metric that selects the best checkpoint (higher is better)
+/// and JSON fields for the log.
+public struct ValidationSummary: Sendable {
+    public var metric: Double
+    public var jsonFields: String
+    public var text: String
+    public init(metric: Double, jsonFields: String, text: String) {
+        self.metric = metric
+        self.jsonFields = jsonFields
+        self.text = text
+    }
+}
+
+/// Why training stopped early and could not go on.
+public struct TrainingError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Reports progress: step updates and per-epoch lines.
+public protocol TrainingObserver: AnyObject {
+    func stepFinished(epoch: Int, step: Int, of steps: Int, loss: Double, accuracy: Double, imagesPerSecond: Double)
+    func epochFinished(_ line: String, text: String)
+}
+
+public final class Trainer {
+    public let configuration: TrainingConfiguration
+    public let network: Network
+    public let head: ClassificationHead
+    public let centerLoss: CenterLoss?
+    public let optimizer: Optimizer
+    public let pipeline: BatchPipeline
+    public private(set) var state = TrainingState()
+    public var validate: ((Network) throws -> ValidationSummary)?
+    public weak var observer: TrainingObserver?
+    let schedule: LearningRateSchedule
+    let input = FloatBuffer(count: 0)
+
+    public var trainables: [Parameter] { network.parameters + head.parameters }
+    public var lastCheckpointPath: String { FileIO.join(configuration.outputDir, "last.safetensors") }
+    public var bestCheckpointPath: String { FileIO.join(configuration.outputDir, "best.safetensors") }
+
+    public init(configuration: TrainingConfiguration, spec: ModelSpec, store: any SampleStore) throws {
+        self.configuration = configuration
+        network = try Network(spec: spec, seed: configuration.seed, threads: configuration.threads)
+        var random = SeededRandom(seed: configuration.seed ^ 0x4EAD)
+        head = ClassificationHead(kind: try configuration.headKind(), classes: configuration.numIdentity,
+                                  dimension: network.outputShape.count, random: &random)
+        centerLoss = configuration.centerLossWeight > 0
+            ? CenterLoss(classes: configuration.numIdentity, dimension: network.outputShape.count,
+                         weight: configuration.centerLossWeight, alpha: configuration.centerLossAlpha)
+            : nil
+        optimizer = Optimizer(settings: try configuration.optimizerSettings(), parameters: network.parameters + head.parameters)
+        var pipelineConfiguration = PipelineConfiguration()
+        pipelineConfiguration.batchSize = configuration.batchSize
+        pipelineConfiguration.cropSide = spec.input.height
+        pipelineConfiguration.policy = CropPolicy(scale: configuration.cropScale, makesSquare: configuration.cropSquare)
+        pipelineConfiguration.augmentation = configuration.augment ? Augmentation() : .none
+        pipelineConfiguration.seed = configuration.seed
+        pipelineConfiguration.threads = configuration.threads
+        pipeline = BatchPipeline(store: store, configuration: pipelineConfiguration)
+        guard pipeline.batchCount(epoch: 0) > 0 else {
+            throw TrainingError("\(store.name): \(store.entries.count) images cannot fill one batch of \(configuration.batchSize); lower --batch-size")
+        }
+        schedule = try configuration.schedule(stepsPerEpoch: pipeline.batchCount(epoch: 0))
+    }
+
+    /// Continues from a checkpoint written by this trainer (same architecture, head and optimizer).
+    public func resume(from path: String) throws {
+        let file = try Checkpoint.read(path)
+        guard try Checkpoint.architecture(of: file, path: path) == network.spec else {
+            throw TrainingError("\(path): its architecture differs from the configured '\(configuration.architecture)'")
+        }
+        try Checkpoint.restore(network.parameters + network.buffers + head.parameters + (centerLoss.map { [$0.centers] } ?? []), from: file, path: path)
+        try Checkpoint.restoreOptimizer(optimizer, trainables: trainables, from: file, path: path)
+        state = Checkpoint.state(from: file)
+    }
+
+    /// Loads only network weights (and BN statistics) from a checkpoint, e.g. to evaluate it.
+    public static func loadWeights(into network: Network, from path: String) throws {
+        let file = try Checkpoint.read(path)
+        try Checkpoint.restore(network.parameters + network.buffers, from: file, path: path)
+    }
+
+    public func saveCheckpoint(to path: String) throws {
+        try Checkpoint.save(to: path, network: network, head: head, centerLoss: centerLoss, optimizer: optimizer, trainables: trainables,
+                            state: state, configuration: configuration, phase: 1)
+    }
+
+    /// One optimisation step on a batch: forward, loss, backward, clip, update. Returns the loss result.
+    public func trainStep(_ batch: Batch) throws -> LossResult {
+        input.resize(batch.images.count)
+        input.copy(from: batch.images)
+        network.forward(input, batch: batch.count, isTraining: true, seed: configuration.seed, step: state.step)
+        network.zeroGradients()
+        for p in head.parameters { p.gradient.zero() }
+        var result = head.loss(embeddings: network.output.pointer, labels: batch.labels, embeddingGradient: network.outputGradient.pointer)
+        if let centerLoss {
+            result.loss += centerLoss.apply(embeddings: network.output.pointer, labels: batch.labels, embeddingGradient: network.outputGradient.pointer)
+        }
+        guard result.loss.isFinite else {
+            throw TrainingError("the loss became \(result.loss) at step \(state.step) (epoch \(state.completedEpochs + 1)); the last good checkpoint is \(lastCheckpointPath). Lower the learning rate (--lr) or enable --gradient-clip.")
+        }
+        network.backward(input: input, seed: configuration.seed, step: state.step)
+        let norm = Optimizer.clipGradients(trainables, maximumNorm: configuration.gradientClip)
+        guard norm.isFinite else {
+            throw TrainingError("a gradient became \(norm) at step \(state.step); the last good checkpoint is \(lastCheckpointPath). Lower the learning rate (--lr) or enable --gradient-clip.")
+        }
+        let rate = schedule.rate(base: configuration.learningRate, step: state.step) * state.learningRateMultiplier
+        optimizer.step(trainables, learningRate: rate)
+        state.step += 1
+        return result
+    }
+
+    /// Runs the remaining epochs. Writes last.safetensors every epoch and best.safetensors when the
+    /// validation metric improves (or every epoch without validation).
+    public func run() throws {
+        let steps = pipeline.batchCount(epoch: 0)
+        var firstLoss: Double? = nil
+        while state.completedEpochs < configuration.epochs {
+            let epoch = state.completedEpochs
+            let iterator = pipeline.batches(epoch: epoch)
+            var lossSum = 0.0, accuracySum = 0.0, count = 0
+            let start = Date()
+            var step = 0
+            while let batch = try iterator.next() {
+                let result = try trainStep(batch)
+                lossSum += result.loss
+                accuracySum += result.accuracy
+                count += 1
+                step += 1
+                if firstLoss == nil { firstLoss = result.loss }
+                let elapsed = Date().timeIntervalSince(start)
+                observer?.stepFinished(epoch: epoch + 1, step: step, of: steps, loss: lossSum / Double(count),
+                                       accuracy: accuracySum / Double(count), imagesPerSecond: Double(step * configuration.batchSize) / max(elapsed, 1e-9))
+            }
+            let seconds = Date().timeIntervalSince(start)
+            let meanLoss = lossSum / Double(max(count, 1))
+            if let firstLoss, meanLoss > 10 * firstLoss + 10 {
+                throw TrainingError("the loss is diverging (epoch mean \(meanLoss), first step \(firstLoss)); the last good checkpoint is \(lastCheckpointPath). Lower the learning rate.")
+            }
+            state.completedEpochs += 1
+            let rate = schedule.rate(base: configuration.learningRate, step: max(state.step - 1, 0)) * state.learningRateMultiplier
+            var line = "{\"epoch\": \(state.completedEpochs), \"step\": \(state.step), \"loss\": \(meanLoss), \"accuracy\": \(accuracySum / Double(max(count, 1))), \"lr\": \(rate), \"images_per_second\": \(Double(count * configuration.batchSize) / seconds)"
+            var text = "epoch \(state.completedEpochs)/\(configuration.epochs): loss \(format(meanLoss)), train accuracy \(format(accuracySum / Double(max(count, 1)))), \(Int(Double(count * configuration.batchSize) / seconds)) images/s"
+            var improved = true
+            if let validate, state.completedEpochs % max(configuration.validEvery, 1) == 0 || state.completedEpochs == configuration.epochs {
+                let summary = try validate(network)
+                line += ", " + summary.jsonFields
+                text += ", " + summary.text
+                improved = summary.metric > state.bestMetric
+                if improved {
+                    state.bestMetric = summary.metric
+                    state.epochsWithoutImprovement = 0
+                    state.plateauWait = 0
+                } else {
+                    state.epochsWithoutImprovement += 1
+                    state.plateauWait += 1
+                    if configuration.plateauPatience > 0 && state.plateauWait >= configuration.plateauPatience {
+                        state.learningRateMultiplier *= configuration.plateauFactor
+                        state.plateauWait = 0
+                        text += " (plateau: learning rate ×\(configuration.plateauFactor))"
+                    }
+                }
+            }
+            line += "}"
+            state.history.append(line)
+            try saveCheckpoint(to: lastCheckpointPath)
+            if improved { try saveCheckpoint(to: bestCheckpointPath) }
+            observer?.epochFinished(line, text: text)
+            if configuration.earlyStoppingPatience > 0 && state.epochsWithoutImprovement >= configuration.earlyStoppingPatience {
+                observer?.epochFinished("{\"early_stop\": \(state.completedEpochs)}", text: "early stopping: no improvement in \(configuration.earlyStoppingPatience) validations")
+                break
+            }
+        }
+    }
+
+    func format(_ v: Double) -> String { String(format: "%.4f", v) }
+}
