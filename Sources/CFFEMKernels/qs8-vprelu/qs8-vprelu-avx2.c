@@ -1,6 +1,7 @@
 // CFFEMKernels — ffem_qs8_vprelu_ukernel__avx2: per-channel PReLU, 8 channels per step.
-// Both branches are computed for every lane and the sign of x − zp selects one, so each lane
-// equals ffem_qs8_vprelu_ukernel__scalar; |v·slope| ≤ 255·255, exact.
+// The sign of v = x − zp selects, per lane, the branch's operand (v or v·slope) and its
+// requantization parameters, then one MultiplyByQuantizedMultiplier runs: each lane equals
+// ffem_qs8_vprelu_ukernel__scalar; |v·slope| ≤ 255·255, exact.
 #include "ffem_qs8.h"
 
 #if defined(__x86_64__)
@@ -35,10 +36,16 @@ __attribute__((target("avx2"))) void ffem_qs8_vprelu_ukernel__avx2(size_t pixels
         memcpy(&x8, input + offset, lanes);
       }
       const __m256i v = _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_cvtsi64_si128(x8)), input_zero_point);
-      const __m256i up = ffem_mbqm_avx2(v, &positive);
-      const __m256i down = ffem_mbqm_avx2(_mm256_mullo_epi32(v, slope), &negative);
+      // One MultiplyByQuantizedMultiplier per lane, with the branch's operand and parameters.
       const __m256i is_negative = _mm256_cmpgt_epi32(_mm256_setzero_si256(), v);
-      const __m256i y = ffem_output_avx2(_mm256_blendv_epi8(up, down, is_negative), &stage);
+      ffem_requant_avx2 r;
+      r.multiplier = _mm256_blendv_epi8(positive.multiplier, negative.multiplier, is_negative);
+      r.left = _mm256_blendv_epi8(positive.left, negative.left, is_negative);
+      r.right = _mm256_blendv_epi8(positive.right, negative.right, is_negative);
+      r.mask = _mm256_blendv_epi8(positive.mask, negative.mask, is_negative);
+      r.threshold = _mm256_blendv_epi8(positive.threshold, negative.threshold, is_negative);
+      const __m256i operand = _mm256_blendv_epi8(v, _mm256_mullo_epi32(v, slope), is_negative);
+      const __m256i y = ffem_output_avx2(ffem_mbqm_avx2(operand, &r), &stage);
       const int64_t bytes = _mm_cvtsi128_si64(ffem_narrow_s32_to_s8_avx2(y));
       memcpy(output + offset, &bytes, lanes);
     }
