@@ -26,6 +26,16 @@ import Testing
         }
     }
 
+    /// Even an all-ones mask (every ISA named) yields only kernels this CPU has.
+    @Test func allOnesMaskNeverPicksAMissingIsa() {
+        var table = ffem_kernel_table()
+        ffem_kernel_table_fill(&table, UInt32.max)
+        let features = ffem_cpu_features()
+        for (op, isa) in Self.isas(of: table) {
+            #expect(isa & features == isa, "\(op) uses ISA \(isa), features \(features)")
+        }
+    }
+
     @Test func fullMaskPicksTheBestIsaForGemm() {
         var table = ffem_kernel_table()
         let features = ffem_cpu_features()

@@ -26,8 +26,11 @@ uint32_t ffem_cpu_features_x86(void) {
   return features;
 }
 
-// Filled in increasing order of preference, so the best ISA in the mask wins each slot.
-void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t isa_mask) {
+// Filled in increasing order of preference, so the best ISA in the mask wins each slot. The mask
+// is intersected with the probed features first: not even an all-ones mask puts a kernel on a
+// CPU (or OS) that lacks its instructions.
+void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t requested_mask) {
+  const uint32_t isa_mask = requested_mask & ffem_cpu_features_x86();
   if (isa_mask & FFEM_ISA_SSE41) {
     const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_3x4c8__sse41, {3, 4, 8, 0}, FFEM_ISA_SSE41,
                                        "ffem_qs8_gemm_minmax_ukernel_3x4c8__sse41"};

@@ -384,8 +384,9 @@ uint32_t ffem_cpu_features(void);
 
 /// Fills `table` with, for every op, the kernel of the best ISA in `isa_mask` that has one
 /// (x86: avx512vnni > avx2 > sse41 > scalar; ARM: neondot > neon / armv7neon > scalar).
-/// Scalar kernels fill every slot first, so every op always has a kernel. The caller must pass
-/// a mask within ffem_cpu_features(): the table never contains a kernel outside `isa_mask`.
+/// Scalar kernels fill every slot first, so every op always has a kernel. The per-architecture
+/// fills intersect `isa_mask` with their own probe, so the table never holds a kernel outside
+/// `isa_mask` nor one the CPU lacks, whatever mask is passed.
 void ffem_kernel_table_fill(ffem_kernel_table *table, uint32_t isa_mask);
 
 /// Result flags of ffem_isa_mask_parse.
