@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "FFEMTrain", dependencies: ["FFEMCore", "FFEMData", "CFFEMKernels", "COpenBLAS"],
                 // Raw-pointer parallel loops over disjoint ranges: checked by tests, not by Sendable.
                 swiftSettings: [.swiftLanguageMode(.v5)]),
+        .executableTarget(name: "ffem-train", dependencies: ["FFEMTrain", "FFEMData", "FFEMEval", "FFEMCLI", "COpenBLAS"],
+                          swiftSettings: [.swiftLanguageMode(.v5)]),
 
         // MARK: Benchmarks
         /// Machine measurements for ffem-bench (clock, MAC peaks, copy bandwidth). libc only.

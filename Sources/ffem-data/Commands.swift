@@ -55,7 +55,17 @@ let importCommand = CommandSpec(
     ],
     examples: ["ffem-data import --boxes datasets/orl/boxes.json --source /tmp/ORL_faces --output data/orl --pairs datasets/orl/pairs-heldout.txt"])
 
+let splitCommand = CommandSpec(
+    name: "split",
+    abstract: "Write the entries of the first N identities (labels 0..<N) as a new image_list.json (the training split).",
+    discussion: "ORL's standard split: identities s1–s30 (labels 0–29) train, s31–s40 are held out for verification.",
+    options: datasetOptions + [
+        .option("identities", "N", help: "Keep labels 0..<N.", required: true),
+        .option("output", "FILE", help: "The image_list.json to write.", required: true),
+    ],
+    examples: ["ffem-data split --train-file data/orl/image_list.json --img-root-path data/orl --identities 30 --output data/orl/train.json"])
+
 let rootCommand = CommandSpec(
     name: "ffem-data",
     abstract: "Prepare, check, pack and benchmark FFEM face datasets (image_list.json).",
-    subcommands: [checkCommand, packCommand, benchCommand, importCommand])
+    subcommands: [checkCommand, packCommand, benchCommand, importCommand, splitCommand])

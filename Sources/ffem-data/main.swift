@@ -10,6 +10,7 @@ CommandRunner.main(root: rootCommand, arguments: Array(CommandLine.arguments.dro
     case "pack": try runPack(arguments)
     case "bench": try runBench(arguments)
     case "import": try runImport(arguments)
+    case "split": try runSplit(arguments)
     default: throw CommandError.usage("unknown subcommand")
     }
 }
@@ -197,4 +198,21 @@ func runImport(_ arguments: ParsedArguments) throws(CommandError) {
             throw CommandError.dataError(error.description)
         }
     }
+}
+
+func runSplit(_ arguments: ParsedArguments) throws(CommandError) {
+    let dataset = try loadDataset(arguments)
+    let identities = try arguments.int("identities", in: 1...100_000_000) ?? 1
+    let output = try arguments.requiredString("output")
+    let kept = dataset.entries.filter { $0.label < identities }
+    let lines = kept.map { entry in
+        let b = entry.box
+        return " \(JSONText.quoted(entry.path)): {\"label\": \(entry.label), \"x1\": \(JSONText.number(b.x1)), \"y1\": \(JSONText.number(b.y1)), \"x2\": \(JSONText.number(b.x2)), \"y2\": \(JSONText.number(b.y2))}"
+    }
+    do {
+        try FileIO.writeAtomically("{\n" + lines.joined(separator: ",\n") + "\n}\n", to: output)
+    } catch {
+        throw CommandError.failure(error.description)
+    }
+    print("wrote \(kept.count) of \(dataset.entries.count) images (labels 0..<\(identities)) to \(output)")
 }
