@@ -50,6 +50,15 @@ void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t requested_mas
     table->vprelu = prelu;
     const ffem_qs8_vclamp_config clamp = {ffem_qs8_vclamp_ukernel__sse41, FFEM_ISA_SSE41, "ffem_qs8_vclamp_ukernel__sse41"};
     table->vclamp = clamp;
+    const ffem_qs8_conv3x3_config conv = {ffem_qs8_conv3x3_minmax_ukernel_4__sse41, {4, FFEM_CONV3X3_LAYOUT_INT16_PAIRS},
+                                          FFEM_ISA_SSE41, "ffem_qs8_conv3x3_minmax_ukernel_4__sse41"};
+    table->conv3x3 = conv;
+    const ffem_qs8_gdconv_config gd = {ffem_qs8_gdconv_minmax_ukernel_c8__sse41, {8, FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS},
+                                       FFEM_ISA_SSE41, "ffem_qs8_gdconv_minmax_ukernel_c8__sse41"};
+    table->gdconv = gd;
+    const ffem_qs8_gavgpool_config pool = {ffem_qs8_gavgpool_minmax_ukernel__sse41, FFEM_ISA_SSE41,
+                                           "ffem_qs8_gavgpool_minmax_ukernel__sse41"};
+    table->gavgpool = pool;
   }
   if (isa_mask & FFEM_ISA_AVX2) {
     const ffem_qs8_gemm_config gemm = {ffem_qs8_gemm_minmax_ukernel_3x8c8__avx2, {3, 8, 8, 0}, FFEM_ISA_AVX2,

@@ -269,6 +269,14 @@ void ffem_qs8_dwconv3x3_minmax_ukernel_c16__avx2(const ffem_qs8_conv3x3_geometry
 void ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni(const ffem_qs8_conv3x3_geometry *geometry,
                                                        const int8_t *input, const void *packed_weights,
                                                        int8_t *output, const ffem_qs8_requant_params *params);
+void ffem_qs8_conv3x3_minmax_ukernel_4__sse41(const ffem_qs8_conv3x3_geometry *geometry, const int8_t *input,
+                                              const void *packed_weights, int8_t *output,
+                                              const ffem_qs8_requant_params *params);
+void ffem_qs8_gdconv_minmax_ukernel_c8__sse41(size_t pixels, size_t channels, const int8_t *input,
+                                              const void *packed_weights, int8_t *output,
+                                              const ffem_qs8_requant_params *params);
+void ffem_qs8_gavgpool_minmax_ukernel__sse41(size_t pixels, size_t channels, const int8_t *input, int8_t *output,
+                                             const ffem_qs8_gavgpool_params *params);
 void ffem_qs8_conv3x3_minmax_ukernel_8__avx2(const ffem_qs8_conv3x3_geometry *geometry, const int8_t *input,
                                              const void *packed_weights, int8_t *output,
                                              const ffem_qs8_requant_params *params);

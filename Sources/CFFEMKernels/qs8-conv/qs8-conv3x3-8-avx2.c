@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../common/fixedpoint-avx2.h"
+#include "../common/partial-copy.h"
 #include "../qs8-dwconv/dwconv3x3-taps.h"
 #include "conv3x3-window.h"
 
@@ -48,7 +49,7 @@ __attribute__((target("avx2"))) void ffem_qs8_conv3x3_minmax_ukernel_8__avx2(con
           }
         }
         const int64_t bytes = _mm_cvtsi128_si64(ffem_narrow_s32_to_s8_avx2(ffem_output_avx2(ffem_mbqm_avx2(acc, &r), &stage)));
-        memcpy(output + (oy * g->output_width + ox) * co + o0, &bytes, lanes);
+        ffem_copy_partial(output + (oy * g->output_width + ox) * co + o0, &bytes, lanes, 8);
       }
     }
     block += NR * sizeof(int32_t) + pairs * NR * 2 * sizeof(int16_t);

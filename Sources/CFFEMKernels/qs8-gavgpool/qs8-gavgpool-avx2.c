@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/fixedpoint-avx2.h"
+#include "../common/partial-copy.h"
 
 __attribute__((target("avx2"))) void ffem_qs8_gavgpool_minmax_ukernel__avx2(size_t pixels, size_t channels,
                                                                              const int8_t *input, int8_t *output,
@@ -17,11 +18,11 @@ __attribute__((target("avx2"))) void ffem_qs8_gavgpool_minmax_ukernel__avx2(size
     __m256i acc = _mm256_set1_epi32(-(int32_t)pixels * p->input_zero_point);
     for (size_t i = 0; i < pixels; i++) {
       int64_t x8 = 0;
-      memcpy(&x8, input + i * channels + c0, lanes);
+      ffem_copy_partial(&x8, input + i * channels + c0, lanes, 8);
       acc = _mm256_add_epi32(acc, _mm256_cvtepi8_epi32(_mm_cvtsi64_si128(x8)));
     }
     const int64_t bytes = _mm_cvtsi128_si64(ffem_narrow_s32_to_s8_avx2(ffem_output_avx2(ffem_mbqm_avx2(acc, &r), &stage)));
-    memcpy(output + c0, &bytes, lanes);
+    ffem_copy_partial(output + c0, &bytes, lanes, 8);
   }
 }
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../common/fixedpoint-avx2.h"
+#include "../common/partial-copy.h"
 
 /// 16 channels of one pixel from c0 on as int16, zero-filled past `lanes`.
 __attribute__((target("avx2"), always_inline)) static inline __m256i load16(const int8_t *p, size_t lanes) {
@@ -52,7 +53,7 @@ __attribute__((target("avx2"))) void ffem_qs8_gdconv_minmax_ukernel_c16__avx2(si
                                              ffem_narrow_s32_to_s8_avx2(ffem_output_avx2(ffem_mbqm_avx2(acc1, &r1), &stage)));
     int8_t tail[16];
     _mm_storeu_si128((__m128i *)tail, bytes);
-    memcpy(output + c0, tail, lanes);
+    ffem_copy_partial(output + c0, tail, lanes, 16);
     block += CR * sizeof(int32_t) + pairs * CR * 2 * sizeof(int16_t);
   }
 }

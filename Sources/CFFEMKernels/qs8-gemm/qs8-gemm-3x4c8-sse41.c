@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../common/fixedpoint-sse41.h"
+#include "../common/partial-copy.h"
 
 /// 8 int8 of a row from k0 on, zero-filled past `k` (never reads beyond the row).
 __attribute__((target("sse4.1"), always_inline)) static inline __m128i load_row8(const int8_t *a, size_t k0,
@@ -66,7 +67,7 @@ __attribute__((target("sse4.1"))) void ffem_qs8_gemm_minmax_ukernel_3x4c8__sse41
         const __m128i y = ffem_output_sse41(ffem_mbqm_sse41(sums, &r), &stage);
         const __m128i words = _mm_packs_epi32(y, y);
         const int32_t bytes = _mm_cvtsi128_si32(_mm_packs_epi16(words, words));
-        memcpy(output + (m0 + i) * output_stride + n0, &bytes, columns);
+        ffem_copy_partial(output + (m0 + i) * output_stride + n0, &bytes, columns, 4);
       }
     }
     block += sizeof(bias) + k_padded * NR;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../common/fixedpoint-avx2.h"
+#include "../common/partial-copy.h"
 
 /// 8 int8 of a row from k0 on (zero-filled past k), as int16 in both halves.
 __attribute__((target("avx2"), always_inline)) static inline __m256i load_row8(const int8_t *a, size_t k0, size_t k) {
@@ -71,7 +72,7 @@ __attribute__((target("avx2"))) void ffem_qs8_gemm_minmax_ukernel_3x8c8__avx2(
         const __m256i y = ffem_output_avx2(ffem_mbqm_avx2(total, &r), &stage);
         int8_t bytes[16];
         _mm_storeu_si128((__m128i *)bytes, ffem_narrow_s32_to_s8_avx2(y));
-        memcpy(output + (m0 + i) * output_stride + n0, bytes, columns);
+        ffem_copy_partial(output + (m0 + i) * output_stride + n0, bytes, columns, 8);
       }
     }
     block += sizeof(bias) + k_padded * NR;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../common/fixedpoint-avx2.h"
+#include "../common/partial-copy.h"
 
 __attribute__((target("avx2"))) void ffem_qs8_requant_ukernel__avx2(size_t rows, size_t channels, const int32_t *input,
                                                                      int8_t *output,
@@ -20,11 +21,11 @@ __attribute__((target("avx2"))) void ffem_qs8_requant_ukernel__avx2(size_t rows,
                                                           _mm256_loadu_si256((const __m256i *)shift));
     for (size_t i = 0; i < rows; i++) {
       int32_t acc[8] = {0};
-      memcpy(acc, input + i * channels + c0, lanes * sizeof(int32_t));
+      ffem_copy_partial(acc, input + i * channels + c0, lanes * sizeof(int32_t), 32);
       const __m256i y = ffem_output_avx2(ffem_mbqm_avx2(_mm256_loadu_si256((const __m256i *)acc), &r), &stage);
       int8_t bytes[16];
       _mm_storeu_si128((__m128i *)bytes, ffem_narrow_s32_to_s8_avx2(y));
-      memcpy(output + i * channels + c0, bytes, lanes);
+      ffem_copy_partial(output + i * channels + c0, bytes, lanes, 8);
     }
   }
 }

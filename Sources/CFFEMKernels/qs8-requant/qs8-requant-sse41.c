@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../common/fixedpoint-sse41.h"
+#include "../common/partial-copy.h"
 
 __attribute__((target("sse4.1"))) void ffem_qs8_requant_ukernel__sse41(size_t rows, size_t channels,
                                                                         const int32_t *input, int8_t *output,
@@ -20,11 +21,11 @@ __attribute__((target("sse4.1"))) void ffem_qs8_requant_ukernel__sse41(size_t ro
         ffem_requant_prepare_sse41(_mm_loadu_si128((const __m128i *)multiplier), _mm_loadu_si128((const __m128i *)shift));
     for (size_t i = 0; i < rows; i++) {
       int32_t acc[4] = {0, 0, 0, 0};
-      memcpy(acc, input + i * channels + c0, lanes * sizeof(int32_t));
+      ffem_copy_partial(acc, input + i * channels + c0, lanes * sizeof(int32_t), 16);
       const __m128i y = ffem_output_sse41(ffem_mbqm_sse41(_mm_loadu_si128((const __m128i *)acc), &r), &stage);
       const __m128i words = _mm_packs_epi32(y, y);
       const int32_t bytes = _mm_cvtsi128_si32(_mm_packs_epi16(words, words));
-      memcpy(output + i * channels + c0, &bytes, lanes);
+      ffem_copy_partial(output + i * channels + c0, &bytes, lanes, 4);
     }
   }
 }

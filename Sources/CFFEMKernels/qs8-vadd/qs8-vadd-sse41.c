@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../common/fixedpoint-sse41.h"
+#include "../common/partial-copy.h"
 
 __attribute__((target("sse4.1"))) void ffem_qs8_vadd_minmax_ukernel__sse41(size_t count, const int8_t *a,
                                                                             const int8_t *b, int8_t *output,
@@ -21,8 +22,8 @@ __attribute__((target("sse4.1"))) void ffem_qs8_vadd_minmax_ukernel__sse41(size_
   for (size_t i = 0; i < count; i += 4) {
     const size_t lanes = count - i < 4 ? count - i : 4;
     int32_t a4 = 0, b4 = 0;
-    memcpy(&a4, a + i, lanes);
-    memcpy(&b4, b + i, lanes);
+    ffem_copy_partial(&a4, a + i, lanes, 4);
+    ffem_copy_partial(&b4, b + i, lanes, 4);
     const __m128i va = _mm_cvtepi8_epi32(_mm_cvtsi32_si128(a4));
     const __m128i vb = _mm_cvtepi8_epi32(_mm_cvtsi32_si128(b4));
     const __m128i sa = ffem_mbqm_sse41(_mm_sll_epi32(_mm_sub_epi32(va, a_zero_point), left_shift), &ra);
@@ -30,7 +31,7 @@ __attribute__((target("sse4.1"))) void ffem_qs8_vadd_minmax_ukernel__sse41(size_
     const __m128i y = ffem_output_sse41(ffem_mbqm_sse41(_mm_add_epi32(sa, sb), &ro), &stage);
     const __m128i words = _mm_packs_epi32(y, y);
     const int32_t bytes = _mm_cvtsi128_si32(_mm_packs_epi16(words, words));
-    memcpy(output + i, &bytes, lanes);
+    ffem_copy_partial(output + i, &bytes, lanes, 4);
   }
 }
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../common/fixedpoint-avx2.h"
+#include "../common/partial-copy.h"
 
 __attribute__((target("avx2"))) void ffem_qs8_vprelu_ukernel__avx2(size_t pixels, size_t channels, const int8_t *input,
                                                                     const int8_t *alpha, int8_t *output,
@@ -30,11 +31,7 @@ __attribute__((target("avx2"))) void ffem_qs8_vprelu_ukernel__avx2(size_t pixels
     for (size_t i = 0; i < pixels; i++) {
       const size_t offset = i * channels + c0;
       int64_t x8 = 0;
-      if (lanes == 8) {
-        memcpy(&x8, input + offset, 8);
-      } else {
-        memcpy(&x8, input + offset, lanes);
-      }
+      ffem_copy_partial(&x8, input + offset, lanes, 8);
       const __m256i v = _mm256_sub_epi32(_mm256_cvtepi8_epi32(_mm_cvtsi64_si128(x8)), input_zero_point);
       // One MultiplyByQuantizedMultiplier per lane, with the branch's operand and parameters.
       const __m256i is_negative = _mm256_cmpgt_epi32(_mm256_setzero_si256(), v);
@@ -47,7 +44,7 @@ __attribute__((target("avx2"))) void ffem_qs8_vprelu_ukernel__avx2(size_t pixels
       const __m256i operand = _mm256_blendv_epi8(v, _mm256_mullo_epi32(v, slope), is_negative);
       const __m256i y = ffem_output_avx2(ffem_mbqm_avx2(operand, &r), &stage);
       const int64_t bytes = _mm_cvtsi128_si64(ffem_narrow_s32_to_s8_avx2(y));
-      memcpy(output + offset, &bytes, lanes);
+      ffem_copy_partial(output + offset, &bytes, lanes, 8);
     }
   }
 }

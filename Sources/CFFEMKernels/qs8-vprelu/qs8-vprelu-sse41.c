@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../common/fixedpoint-sse41.h"
+#include "../common/partial-copy.h"
 
 __attribute__((target("sse4.1"))) void ffem_qs8_vprelu_ukernel__sse41(size_t pixels, size_t channels,
                                                                        const int8_t *input, const int8_t *alpha,
@@ -27,7 +28,7 @@ __attribute__((target("sse4.1"))) void ffem_qs8_vprelu_ukernel__sse41(size_t pix
     for (size_t i = 0; i < pixels; i++) {
       const size_t offset = i * channels + c0;
       int32_t x4 = 0;
-      memcpy(&x4, input + offset, lanes);
+      ffem_copy_partial(&x4, input + offset, lanes, 4);
       const __m128i v = _mm_sub_epi32(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(x4)), input_zero_point);
       const __m128i up = ffem_mbqm_sse41(v, &positive);
       const __m128i down = ffem_mbqm_sse41(_mm_mullo_epi32(v, slope), &negative);
@@ -35,7 +36,7 @@ __attribute__((target("sse4.1"))) void ffem_qs8_vprelu_ukernel__sse41(size_t pix
       const __m128i y = ffem_output_sse41(_mm_blendv_epi8(up, down, is_negative), &stage);
       const __m128i words = _mm_packs_epi32(y, y);
       const int32_t bytes = _mm_cvtsi128_si32(_mm_packs_epi16(words, words));
-      memcpy(output + offset, &bytes, lanes);
+      ffem_copy_partial(output + offset, &bytes, lanes, 4);
     }
   }
 }
