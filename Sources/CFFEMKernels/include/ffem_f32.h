@@ -35,6 +35,26 @@ void ffem_f32_im2col(const float *x, size_t height, size_t width, size_t channel
 void ffem_f32_col2im(const float *dcol, size_t height, size_t width, size_t channels, size_t kh, size_t kw,
                      size_t stride, size_t pad_top, size_t pad_left, float *dx, size_t out_height, size_t out_width);
 
+// MARK: per-channel kernels over `rows` rows of C channels (NHWC pixels of a batch)
+
+/// y = x > 0 ? x : alpha[c]·x
+void ffem_f32_prelu_forward(const float *x, size_t rows, size_t channels, const float *alpha, float *y);
+/// dx += dy·(x > 0 ? 1 : alpha[c])  (dx may be NULL);  dalpha[c] += Σ_{x ≤ 0} dy·x
+void ffem_f32_prelu_backward(const float *x, const float *dy, size_t rows, size_t channels, const float *alpha,
+                             float *dx, float *dalpha);
+/// y = x·scale[c] + shift[c]
+void ffem_f32_channel_affine(const float *x, size_t rows, size_t channels, const float *scale, const float *shift, float *y);
+/// centred = x − mean[c];  y = centred·inverse_std[c] is stored in normalized, out = normalized·gamma[c] + beta[c]
+void ffem_f32_batchnorm_normalize(const float *x, size_t rows, size_t channels, const float *mean, const float *inverse_std,
+                                  const float *gamma, const float *beta, float *normalized, float *y);
+/// dx += a[c]·(dy − mean_dy[c] − xhat·mean_dy_xhat[c])
+void ffem_f32_batchnorm_backward_input(const float *dy, const float *xhat, size_t rows, size_t channels, const float *a,
+                                       const float *mean_dy, const float *mean_dy_xhat, float *dx);
+/// sum_a[c] += Σ a;  sum_ab[c] += Σ a·b (when b is not NULL); float partials of 64 rows, summed in double.
+void ffem_f32_channel_sums(const float *a, const float *b, size_t rows, size_t channels, double *sum_a, double *sum_ab);
+/// sum_sq[c] += Σ (x − mean[c])²; float partials of 64 rows, summed in double.
+void ffem_f32_channel_centered_squares(const float *x, size_t rows, size_t channels, const float *mean, double *sum_sq);
+
 #ifdef __cplusplus
 }
 #endif

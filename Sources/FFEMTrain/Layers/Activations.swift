@@ -1,3 +1,4 @@
+import CFFEMKernels
 // FFEMTrain — Activations.swift: PReLU, ReLU and ReLU6.
 
 /// y = x for x > 0, a_c·x otherwise, one learned slope a_c per channel (He et al. 2015), initial 0.25.
@@ -5,7 +6,6 @@
 public final class PReLU: Layer {
     public let outputShape: Shape
     public let slope: Parameter
-    var partials: [[Float]] = []
 
     public init(name: String, input: Shape) {
         outputShape = input
@@ -17,10 +17,7 @@ public final class PReLU: Layer {
     public func forward(_ inputs: [FloatBuffer], output: FloatBuffer, context: PassContext) {
         let x = inputs[0].pointer, y = output.pointer, c = outputShape.channels, a = slope.value.pointer
         Parallel.forEachRange(context.batch * outputShape.height * outputShape.width, threads: context.threads) { part in
-            for r in part {
-                let xr = x + r * c, yr = y + r * c
-                for k in 0..<c { yr[k] = xr[k] > 0 ? xr[k] : a[k] * xr[k] }
-            }
+            ffem_f32_prelu_forward(x + part.lowerBound * c, part.count, c, a, y + part.lowerBound * c)
         }
     }
 
@@ -29,24 +26,17 @@ public final class PReLU: Layer {
         let x = inputs[0].pointer, dy = outputGradient.pointer, c = outputShape.channels, a = slope.value.pointer
         let rows = context.batch * outputShape.height * outputShape.width
         let parts = max(1, min(context.threads, rows))
-        var sums = [[Float]](repeating: [Float](repeating: 0, count: c), count: parts)
+        var partials = [Float](repeating: 0, count: parts * c)
         let dx = inputGradients[0]
-        sums.withUnsafeMutableBufferPointer { buffer in
+        partials.withUnsafeMutableBufferPointer { buffer in
             let out = UncheckedPointer(buffer.baseAddress!)
             DispatchParts.run(parts) { part in
-                var local = [Float](repeating: 0, count: c)
-                for r in Parallel.bounds(part, of: parts, count: rows) {
-                    let xr = x + r * c, g = dy + r * c
-                    for k in 0..<c where xr[k] <= 0 { local[k] += g[k] * xr[k] }
-                    if let dx {
-                        let d = dx.pointer + r * c
-                        for k in 0..<c { d[k] += xr[k] > 0 ? g[k] : a[k] * g[k] }
-                    }
-                }
-                out.pointer[part] = local
+                let range = Parallel.bounds(part, of: parts, count: rows)
+                let offset = range.lowerBound * c
+                ffem_f32_prelu_backward(x + offset, dy + offset, range.count, c, a, dx.map { $0.pointer + offset }, out.pointer + part * c)
             }
         }
-        for part in sums { for k in 0..<c { slope.gradient[k] += part[k] } }
+        for part in 0..<parts { for k in 0..<c { slope.gradient[k] += partials[part * c + k] } }
     }
 }
 

@@ -1,4 +1,5 @@
 // FFEMTrain — BatchNormalization.swift: batch normalisation over N·H·W per channel (Ioffe & Szegedy 2015).
+import CFFEMKernels
 import Foundation
 
 /// Training: y = γ·(x − μ_B)/√(σ²_B + ε) + β with the batch mean μ_B and the biased batch variance σ²_B.
@@ -32,44 +33,29 @@ public final class BatchNormalization: Layer {
     public var parameters: [Parameter] { [gamma, beta] }
     public var buffers: [Parameter] { [runningMean, runningVariance] }
 
-    /// Per-channel sums of `a` (and of a·b when b is given) over `rows` rows, in Double, split over
-    /// threads by rows and combined in order.
-    func channelSums(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>?, rows: Int, threads: Int) -> ([Double], [Double]) {
+    /// Per-channel Σa and Σa·b (b optional) over `rows` rows, or Σ(a − mean)² when `mean` is given;
+    /// split over threads by rows, partials combined in part order (deterministic for a thread count).
+    func channelSums(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>?, mean: [Float]? = nil, rows: Int, threads: Int) -> ([Double], [Double]) {
         let c = outputShape.channels
         let parts = max(1, min(threads, rows))
-        var sums = [[Double]](repeating: [Double](repeating: 0, count: 2 * c), count: parts)
-        sums.withUnsafeMutableBufferPointer { partials in
-            let out = UncheckedPointer(partials.baseAddress!)
+        var partials = [Double](repeating: 0, count: parts * 2 * c)
+        partials.withUnsafeMutableBufferPointer { buffer in
+            let out = UncheckedPointer(buffer.baseAddress!)
             DispatchParts.run(parts) { part in
-                var local = [Double](repeating: 0, count: 2 * c)
-                var chunk = [Float](repeating: 0, count: 2 * c)
-                var inChunk = 0
-                for r in Parallel.bounds(part, of: parts, count: rows) {
-                    let row = a + r * c
-                    if let b {
-                        let other = b + r * c
-                        for k in 0..<c {
-                            chunk[k] += row[k]
-                            chunk[c + k] += row[k] * other[k]
-                        }
-                    } else {
-                        for k in 0..<c { chunk[k] += row[k] }
-                    }
-                    inChunk += 1
-                    if inChunk == 64 {
-                        for k in 0..<(2 * c) { local[k] += Double(chunk[k]); chunk[k] = 0 }
-                        inChunk = 0
-                    }
+                let range = Parallel.bounds(part, of: parts, count: rows)
+                let first = out.pointer + part * 2 * c, second = first + c
+                if let mean {
+                    ffem_f32_channel_centered_squares(a + range.lowerBound * c, range.count, c, mean, second)
+                } else {
+                    ffem_f32_channel_sums(a + range.lowerBound * c, b.map { $0 + range.lowerBound * c }, range.count, c, first, second)
                 }
-                for k in 0..<(2 * c) { local[k] += Double(chunk[k]) }
-                out.pointer[part] = local
             }
         }
         var first = [Double](repeating: 0, count: c), second = [Double](repeating: 0, count: c)
-        for part in sums {
+        for part in 0..<parts {
             for k in 0..<c {
-                first[k] += part[k]
-                second[k] += part[c + k]
+                first[k] += partials[part * 2 * c + k]
+                second[k] += partials[part * 2 * c + c + k]
             }
         }
         return (first, second)
@@ -77,48 +63,30 @@ public final class BatchNormalization: Layer {
 
     public func forward(_ inputs: [FloatBuffer], output: FloatBuffer, context: PassContext) {
         let x = inputs[0], c = outputShape.channels, rows = context.batch * outputShape.height * outputShape.width
-        var scale = [Float](repeating: 0, count: c), shift = [Float](repeating: 0, count: c)
         if context.isTraining {
             let (sum, _) = channelSums(x.pointer, nil, rows: rows, threads: context.threads)
             let mean = sum.map { Float($0 / Double(rows)) }
-            // Variance from centred values (two passes) for accuracy.
-            normalized.resize(rows * c)
-            let centred = normalized.pointer
-            Parallel.forEachRange(rows, threads: context.threads) { part in
-                for r in part {
-                    let xr = x.pointer + r * c, cr = centred + r * c
-                    for k in 0..<c { cr[k] = xr[k] - mean[k] }
-                }
-            }
-            let (_, squares) = channelSums(centred, centred, rows: rows, threads: context.threads)
+            let (_, squares) = channelSums(x.pointer, nil, mean: mean, rows: rows, threads: context.threads)
             for k in 0..<c {
                 let variance = Float(squares[k] / Double(rows))
                 inverseStd[k] = 1 / (variance + epsilon).squareRoot()
                 runningMean.value[k] = momentum * runningMean.value[k] + (1 - momentum) * mean[k]
                 runningVariance.value[k] = momentum * runningVariance.value[k] + (1 - momentum) * variance
-                scale[k] = gamma.value[k]
-                shift[k] = beta.value[k]
             }
-            let inverse = inverseStd
+            normalized.resize(rows * c)
+            let inverse = inverseStd, xhat = normalized.pointer, g = gamma.value.pointer, b = beta.value.pointer
             Parallel.forEachRange(rows, threads: context.threads) { part in
-                for r in part {
-                    let cr = centred + r * c, yr = output.pointer + r * c
-                    for k in 0..<c {
-                        cr[k] *= inverse[k]
-                        yr[k] = cr[k] * scale[k] + shift[k]
-                    }
-                }
+                ffem_f32_batchnorm_normalize(x.pointer + part.lowerBound * c, part.count, c, mean, inverse, g, b,
+                                             xhat + part.lowerBound * c, output.pointer + part.lowerBound * c)
             }
         } else {
+            var scale = [Float](repeating: 0, count: c), shift = [Float](repeating: 0, count: c)
             for k in 0..<c {
                 scale[k] = gamma.value[k] / (runningVariance.value[k] + epsilon).squareRoot()
                 shift[k] = beta.value[k] - runningMean.value[k] * scale[k]
             }
             Parallel.forEachRange(rows, threads: context.threads) { part in
-                for r in part {
-                    let xr = x.pointer + r * c, yr = output.pointer + r * c
-                    for k in 0..<c { yr[k] = xr[k] * scale[k] + shift[k] }
-                }
+                ffem_f32_channel_affine(x.pointer + part.lowerBound * c, part.count, c, scale, shift, output.pointer + part.lowerBound * c)
             }
         }
     }
@@ -143,10 +111,8 @@ public final class BatchNormalization: Layer {
         }
         let xhat = normalized.pointer, dy = outputGradient.pointer
         Parallel.forEachRange(rows, threads: context.threads) { part in
-            for r in part {
-                let g = dy + r * c, h = xhat + r * c, out = dx.pointer + r * c
-                for k in 0..<c { out[k] += a[k] * (g[k] - meanDy[k] - h[k] * meanDyXhat[k]) }
-            }
+            let offset = part.lowerBound * c
+            ffem_f32_batchnorm_backward_input(dy + offset, xhat + offset, part.count, c, a, meanDy, meanDyXhat, dx.pointer + offset)
         }
     }
 }
