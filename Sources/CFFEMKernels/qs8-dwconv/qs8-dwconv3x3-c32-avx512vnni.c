@@ -1,8 +1,9 @@
 // CFFEMKernels — ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni: depthwise 3×3, 32 channels per
 // step (tile cr 32, FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS). Two taps' int16 inputs are interleaved
 // with vpunpck{l,h}wd and vpdpwssd multiplies and accumulates both per channel (|x·w| ≤ 128·127,
-// exact); the accumulators hold channels {0-3,8-11,16-19,24-27} (lo) and {4-7,…,28-31} (hi) and
-// are put back in order with vpermt2q.
+// exact); the accumulators hold channels {0-3,8-11,16-19,24-27} (lo) and {4-7,…,28-31} (hi). Bias
+// and requantization parameters are permuted into that order once per channel block, and the 16
+// output bytes of lo and hi are put back in channel order by punpck{l,h}dq.
 #include "ffem_qs8.h"
 
 #if defined(__x86_64__)
@@ -43,19 +44,27 @@ TARGET_AVX512VNNI void ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni(const f
   const ffem_output_stage_avx512 stage =
       ffem_output_stage_avx512_make(params->output_zero_point, params->output_min, params->output_max);
   const __m512i zero_point = _mm512_set1_epi16((int16_t)g->input_zero_point);
-  const __m512i order0 = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
-  const __m512i order1 = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
+  // Channel of each accumulator lane, as indices into the concatenation (channels 0-15 | 16-31).
+  const __m512i lo_channels = _mm512_setr_epi32(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+  const __m512i hi_channels = _mm512_setr_epi32(4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
   const uint8_t *block = (const uint8_t *)packed_weights;
   for (size_t c0 = 0; c0 < channels; c0 += CR) {
     const size_t lanes = channels - c0 < CR ? channels - c0 : CR;
     const __mmask32 mask = (__mmask32)(lanes == 32 ? 0xFFFFFFFFu : (1u << lanes) - 1u);
     const __mmask16 mask0 = (__mmask16)(mask & 0xFFFF), mask1 = (__mmask16)(mask >> 16);
-    const ffem_requant_avx512 r0 = ffem_requant_prepare_avx512(_mm512_maskz_loadu_epi32(mask0, params->multiplier + c0),
-                                                               _mm512_maskz_loadu_epi32(mask0, params->shift + c0));
-    const ffem_requant_avx512 r1 =
-        ffem_requant_prepare_avx512(_mm512_maskz_loadu_epi32(mask1, params->multiplier + c0 + 16),
-                                    _mm512_maskz_loadu_epi32(mask1, params->shift + c0 + 16));
+    const __m512i multiplier0 = _mm512_maskz_loadu_epi32(mask0, params->multiplier + c0);
+    const __m512i multiplier1 = _mm512_maskz_loadu_epi32(mask1, params->multiplier + c0 + 16);
+    const __m512i shift0 = _mm512_maskz_loadu_epi32(mask0, params->shift + c0);
+    const __m512i shift1 = _mm512_maskz_loadu_epi32(mask1, params->shift + c0 + 16);
+    const ffem_requant_avx512 r_lo =
+        ffem_requant_prepare_avx512(_mm512_permutex2var_epi32(multiplier0, lo_channels, multiplier1),
+                                    _mm512_permutex2var_epi32(shift0, lo_channels, shift1));
+    const ffem_requant_avx512 r_hi =
+        ffem_requant_prepare_avx512(_mm512_permutex2var_epi32(multiplier0, hi_channels, multiplier1),
+                                    _mm512_permutex2var_epi32(shift0, hi_channels, shift1));
     const __m512i bias0 = _mm512_loadu_si512(block), bias1 = _mm512_loadu_si512(block + 64);
+    const __m512i bias_lo = _mm512_permutex2var_epi32(bias0, lo_channels, bias1);
+    const __m512i bias_hi = _mm512_permutex2var_epi32(bias0, hi_channels, bias1);
     const __m512i *w = (const __m512i *)(block + CR * sizeof(int32_t));
     __m512i wv[2 * PAIRS];
     for (size_t i = 0; i < 2 * PAIRS; i++) wv[i] = _mm512_loadu_si512(w + i);
@@ -82,11 +91,10 @@ TARGET_AVX512VNNI void ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni(const f
         }
         __m512i acc_lo, acc_hi;
         accumulate(x, wv, &acc_lo, &acc_hi);
-        const __m512i acc0 = _mm512_add_epi32(_mm512_permutex2var_epi64(acc_lo, order0, acc_hi), bias0);
-        const __m512i acc1 = _mm512_add_epi32(_mm512_permutex2var_epi64(acc_lo, order1, acc_hi), bias1);
-        const __m128i y0 = ffem_output_avx512(ffem_mbqm_avx512(acc0, &r0), &stage);
-        const __m128i y1 = ffem_output_avx512(ffem_mbqm_avx512(acc1, &r1), &stage);
-        _mm256_mask_storeu_epi8(out, mask, _mm256_inserti128_si256(_mm256_castsi128_si256(y0), y1, 1));
+        const __m128i y_lo = ffem_output_avx512(ffem_mbqm_avx512(_mm512_add_epi32(acc_lo, bias_lo), &r_lo), &stage);
+        const __m128i y_hi = ffem_output_avx512(ffem_mbqm_avx512(_mm512_add_epi32(acc_hi, bias_hi), &r_hi), &stage);
+        const __m128i channels_0_15 = _mm_unpacklo_epi32(y_lo, y_hi), channels_16_31 = _mm_unpackhi_epi32(y_lo, y_hi);
+        _mm256_mask_storeu_epi8(out, mask, _mm256_inserti128_si256(_mm256_castsi128_si256(channels_0_15), channels_16_31, 1));
       }
     }
     block += CR * sizeof(int32_t) + PAIRS * CR * 2 * sizeof(int16_t);
