@@ -3,8 +3,10 @@ import CFFEMBenchSupport
 
 enum Timer {
     /// Runs `body` once to warm caches, then in batches sized to take ≥ 1 ms until `minimumNanoseconds`
-    /// have passed; returns the fastest batch's time per call in nanoseconds.
-    static func bestNanoseconds(minimumNanoseconds: UInt64, _ body: () -> Void) -> Double {
+    /// have passed and at least `minimumBatches` batches ran; returns the fastest batch's time per
+    /// call in nanoseconds. The batch minimum keeps one preempted batch (a shared machine) from
+    /// being the only sample of a slow kernel.
+    static func bestNanoseconds(minimumNanoseconds: UInt64, minimumBatches: Int = 7, _ body: () -> Void) -> Double {
         body()
         var batch = 1
         while true {
@@ -14,12 +16,14 @@ enum Timer {
             batch *= 2
         }
         var best = Double.infinity
+        var batches = 0
         let deadline = ffem_bench_now_ns() + minimumNanoseconds
         repeat {
             let start = ffem_bench_now_ns()
             for _ in 0..<batch { body() }
             best = min(best, Double(ffem_bench_now_ns() - start) / Double(batch))
-        } while ffem_bench_now_ns() < deadline
+            batches += 1
+        } while ffem_bench_now_ns() < deadline || batches < minimumBatches
         return best
     }
 }
