@@ -56,9 +56,12 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "FFEMCoreTests", dependencies: ["FFEMCore", "FFEMCLI"]),
         .testTarget(name: "FFEMImageTests", dependencies: ["FFEMImage", "FFEMCore", "CFFEMKernels"]),
-        .testTarget(name: "FFEMDataTests", dependencies: ["FFEMData", "FFEMImage", "FFEMCore"]),
+        /// Fixtures shared by the test suites (synthetic datasets on disk).
+        .target(name: "FFEMTestSupport", dependencies: ["FFEMImage", "FFEMCore"], path: "Tests/FFEMTestSupport"),
+        .testTarget(name: "FFEMDataTests", dependencies: ["FFEMData", "FFEMImage", "FFEMCore", "FFEMTestSupport"]),
         .testTarget(name: "FFEMEvalTests", dependencies: ["FFEMEval", "FFEMCore"]),
-        .testTarget(name: "FFEMTrainTests", dependencies: ["FFEMTrain", "FFEMCore"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "FFEMTrainTests", dependencies: ["FFEMTrain", "FFEMData", "FFEMCore", "FFEMTestSupport"],
+                    swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "CLITests", dependencies: ["ffem-data", "FFEMImage", "FFEMCore"]),
         .testTarget(name: "CFFEMKernelsTests", dependencies: ["CFFEMKernels", "FFEMRuntime", "FFEMCore"]),
     ]

@@ -1,5 +1,6 @@
 import FFEMCore
 import FFEMImage
+import FFEMTestSupport
 import Testing
 @testable import FFEMData
 

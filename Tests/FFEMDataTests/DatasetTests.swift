@@ -1,6 +1,7 @@
 import FFEMCore
 import FFEMImage
 import Foundation
+import FFEMTestSupport
 import Testing
 @testable import FFEMData
 

@@ -3,13 +3,13 @@ import FFEMCore
 import FFEMImage
 import Foundation
 
-struct DatasetFixture {
-    let root: String
-    var listPath: String { root + "/image_list.json" }
+public struct DatasetFixture {
+    public let root: String
+    public var listPath: String { root + "/image_list.json" }
 
     /// `identities` × `perIdentity` JPEG images of `width`×`height`, boxes inside them; every identity
     /// has its own pattern so images differ.
-    static func make(identities: Int = 3, perIdentity: Int = 4, width: Int = 92, height: Int = 112) throws -> DatasetFixture {
+    public static func make(identities: Int = 3, perIdentity: Int = 4, width: Int = 92, height: Int = 112) throws -> DatasetFixture {
         let root = NSTemporaryDirectory() + "ffem-data-tests-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         var lines: [String] = []
@@ -32,7 +32,7 @@ struct DatasetFixture {
         return DatasetFixture(root: root)
     }
 
-    func replaceList(_ text: String) throws { try FileIO.writeAtomically(text, to: listPath) }
+    public func replaceList(_ text: String) throws { try FileIO.writeAtomically(text, to: listPath) }
 
-    func remove() { try? FileManager.default.removeItem(atPath: root) }
+    public func remove() { try? FileManager.default.removeItem(atPath: root) }
 }
