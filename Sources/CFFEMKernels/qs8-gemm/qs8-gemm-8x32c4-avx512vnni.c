@@ -4,7 +4,8 @@
 // vpdpbusd multiplies unsigned bytes by signed bytes, 4 per int32 lane. Each row's 4 int8 are
 // broadcast to all lanes and flipped to uint8 by x ^ 0x80 = x + 128; the packer subtracted
 // 128·Σ w from the bias, so acc = bias + Σ x·w exactly. One weight zmm holds 16 columns × 4 k.
-// 16 accumulators hide the dot-product latency; the last rows run in a 4-, 2- or 1-row tile. Bound: |Σ (x+128)·w| ≤ 255·127·k < 2^31 for k < 2^16.
+// 16 accumulators hide the dot-product latency; the last rows run in a 4-, 2- or 1-row tile.
+// Bound: |Σ (x+128)·w| ≤ 255·127·k < 2^31 for k < 2^16.
 #include "ffem_qs8.h"
 
 #if defined(__x86_64__)
