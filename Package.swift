@@ -40,6 +40,8 @@ let package = Package(
         .executableTarget(name: "ffem-data", dependencies: ["FFEMData", "FFEMCLI"]),
         /// Verification and identification metrics over embeddings: pairs files, ROC, fold accuracy, Recall@k, reports.
         .target(name: "FFEMEval", dependencies: ["FFEMCore"]),
+        .executableTarget(name: "ffem-eval", dependencies: ["FFEMTrain", "FFEMEval", "FFEMData", "FFEMCLI", "COpenBLAS"],
+                          swiftSettings: [.swiftLanguageMode(.v5)]),
         /// The float trainer: layers with explicit backward passes, architectures as data, losses, optimisers, checkpoints.
         .target(name: "FFEMTrain", dependencies: ["FFEMCore", "FFEMData", "CFFEMKernels", "COpenBLAS"],
                 // Raw-pointer parallel loops over disjoint ranges: checked by tests, not by Sendable.
