@@ -4,12 +4,16 @@
 
 #include "ffem_qs8.h"
 
-// Weak defaults for the ARM hooks: dispatch-arm.c provides the real (strong) definitions.
-__attribute__((weak)) uint32_t ffem_cpu_features_arm(void) { return 0; }
-__attribute__((weak)) void ffem_kernel_table_fill_arm(ffem_kernel_table *table, uint32_t isa_mask) {
+// The ARM hooks on other architectures: no features, no kernels. On ARM, dispatch-arm.c defines
+// them. (#if-guarded rather than weak: a weak default would satisfy a static-archive link
+// without pulling dispatch-arm.o in, and ARM builds would silently run scalar kernels.)
+#if !defined(__aarch64__) && !defined(__arm__)
+uint32_t ffem_cpu_features_arm(void) { return 0; }
+void ffem_kernel_table_fill_arm(ffem_kernel_table *table, uint32_t isa_mask) {
   (void)table;
   (void)isa_mask;
 }
+#endif
 
 uint32_t ffem_cpu_features(void) {
   return FFEM_ISA_SCALAR | ffem_cpu_features_x86() | ffem_cpu_features_arm();

@@ -425,9 +425,9 @@ const char *ffem_isa_name(uint32_t isa_bit);
 uint32_t ffem_cpu_features_x86(void);
 void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t isa_mask);
 
-/// dispatch-arm.c must define both (getauxval probe: HWCAP_ASIMD, HWCAP_ASIMDDP; HWCAP_NEON on
-/// armv7), filling only slots whose ISA bit is in `isa_mask`. dispatch.c carries weak defaults
-/// (no features, no kernels) so that builds without dispatch-arm.c link.
+/// dispatch-arm.c defines both on ARM (getauxval probe: HWCAP_ASIMD, HWCAP_ASIMDDP; HWCAP_NEON on
+/// armv7), filling only slots whose ISA bit is in `isa_mask`; on other architectures dispatch.c
+/// defines them (no features, no kernels).
 uint32_t ffem_cpu_features_arm(void);
 void ffem_kernel_table_fill_arm(ffem_kernel_table *table, uint32_t isa_mask);
 
