@@ -40,6 +40,9 @@ let package = Package(
         .executableTarget(name: "ffem-data", dependencies: ["FFEMData", "FFEMCLI"]),
         /// Verification and identification metrics over embeddings: pairs files, ROC, fold accuracy, Recall@k, reports.
         .target(name: "FFEMEval", dependencies: ["FFEMCore"]),
+        /// Post-training quantization: BN folding, calibration, int8 weights and requantization parameters.
+        .target(name: "FFEMQuant", dependencies: ["FFEMTrain", "FFEMRuntime", "FFEMData", "FFEMCore", "CFFEMKernels"],
+                swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "ffem-eval", dependencies: ["FFEMTrain", "FFEMEval", "FFEMData", "FFEMCLI", "COpenBLAS"],
                           swiftSettings: [.swiftLanguageMode(.v5)]),
         /// The float trainer: layers with explicit backward passes, architectures as data, losses, optimisers, checkpoints.
@@ -64,6 +67,7 @@ let package = Package(
         .testTarget(name: "FFEMEvalTests", dependencies: ["FFEMEval", "FFEMCore"]),
         .testTarget(name: "FFEMTrainTests", dependencies: ["FFEMTrain", "FFEMData", "FFEMCore", "FFEMTestSupport"],
                     swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "FFEMQuantTests", dependencies: ["FFEMQuant", "FFEMTrain", "FFEMCore"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "CLITests", dependencies: ["ffem-data", "FFEMImage", "FFEMCore"]),
         .testTarget(name: "CFFEMKernelsTests", dependencies: ["CFFEMKernels", "FFEMRuntime", "FFEMCore"]),
     ]

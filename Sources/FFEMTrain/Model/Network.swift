@@ -12,7 +12,8 @@ public final class Network {
     public let layers: [Layer]
     public let shapes: [Shape]
     /// Output of each node, and the gradient of the loss with respect to it.
-    let activations: [FloatBuffer]
+    /// Output of each node after the last forward pass (read by calibration).
+    public let activations: [FloatBuffer]
     let gradients: [FloatBuffer]
     let inputGradient = FloatBuffer(count: 0)
     public private(set) var batch = 0
