@@ -16,6 +16,13 @@ public struct Batch: Sendable {
     public var indices: [Int]
 }
 
+/// Supplies the entry order of each epoch in place of the pipeline's shuffle (e.g. `PKSampler`). The
+/// order must depend only on (epoch, seed), so batches stay independent of the thread count.
+public protocol EpochOrderProvider: Sendable {
+    /// Dataset entry indices in batch order; batch b holds positions b·batchSize ..< (b+1)·batchSize.
+    func order(epoch: Int, seed: UInt64) -> [Int]
+}
+
 /// How batches are made. The batches of an epoch depend only on (dataset, configuration, seed, epoch):
 /// never on the thread count, because every sample draws its augmentation from its own stream
 /// `SeededRandom(seed:, stream: epoch << 32 | position)`.
@@ -32,6 +39,8 @@ public struct PipelineConfiguration: Sendable {
     public var threads = 2
     /// Batches prepared ahead of the consumer (bounded queue).
     public var prefetch = 4
+    /// When set, the entry order of every epoch comes from here (`shuffles` is then ignored).
+    public var orderProvider: (any EpochOrderProvider)? = nil
     public init() {}
 }
 
@@ -45,8 +54,9 @@ public final class BatchPipeline: Sendable {
                                    augmentation: configuration.augmentation)
     }
 
-    /// The entry order of `epoch`: a seeded shuffle, or file order.
+    /// The entry order of `epoch`: the order provider's, a seeded shuffle, or file order.
     public func order(epoch: Int) -> [Int] {
+        if let provider = configuration.orderProvider { return provider.order(epoch: epoch, seed: configuration.seed) }
         var order = Array(0..<loader.store.entries.count)
         if configuration.shuffles {
             var random = SeededRandom(seed: configuration.seed ^ 0x5EED_5EED, stream: UInt64(epoch))
@@ -56,7 +66,11 @@ public final class BatchPipeline: Sendable {
     }
 
     public func batchCount(epoch: Int) -> Int {
-        let n = loader.store.entries.count, b = configuration.batchSize
+        batchCount(orderCount: configuration.orderProvider == nil ? loader.store.entries.count : order(epoch: epoch).count)
+    }
+
+    func batchCount(orderCount n: Int) -> Int {
+        let b = configuration.batchSize
         return configuration.dropsLast ? n / b : (n + b - 1) / b
     }
 
@@ -112,7 +126,7 @@ public final class BatchIterator: @unchecked Sendable {
         self.pipeline = pipeline
         self.epoch = epoch
         self.order = pipeline.order(epoch: epoch)
-        self.total = pipeline.batchCount(epoch: epoch)
+        self.total = pipeline.batchCount(orderCount: order.count)
         let workers = max(1, min(pipeline.configuration.threads, total))
         runningWorkers = workers
         for _ in 0..<workers {
