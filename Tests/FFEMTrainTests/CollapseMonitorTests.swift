@@ -41,6 +41,8 @@ import Testing
         #expect(verdict != nil)
         #expect(verdict?.step == monitor.thresholds.window - 1)
         #expect(verdict?.reasons.contains(.distancesCollapsed) == true)
+        #expect(monitor.recent.count == monitor.thresholds.window)
+        #expect(monitor.recent.allSatisfy { $0.meanPairwiseDistance < 1e-3 })
         #expect(verdict?.reasons.contains(.lossAtMargin) == (mining != .adversarial))
         let message = verdict?.message ?? ""
         for phrase in ["collapsed", "lower the learning rate", "phase-1 checkpoint", "larger P×K batch"] {

@@ -58,6 +58,8 @@ public struct CollapseMonitor: Sendable {
     public private(set) var step = 0
     /// Length of the current run of collapsed-looking steps.
     public private(set) var collapsedSteps = 0
+    /// The statistics of the last `window` steps, oldest first (for logs and plots).
+    public private(set) var recent: [TripletStatistics] = []
     private var firstNorm: Double?
 
     public init(margin: Float?, distance: TripletDistance, thresholds: Thresholds = Thresholds()) {
@@ -97,6 +99,8 @@ public struct CollapseMonitor: Sendable {
     public mutating func record(_ statistics: TripletStatistics) -> Verdict? {
         defer { step += 1 }
         if firstNorm == nil { firstNorm = statistics.meanEmbeddingNorm }
+        recent.append(statistics)
+        if recent.count > thresholds.window { recent.removeFirst(recent.count - thresholds.window) }
         let found = reasons(for: statistics)
         collapsedSteps = found.isEmpty ? 0 : collapsedSteps + 1
         guard collapsedSteps >= thresholds.window else { return nil }
