@@ -62,7 +62,7 @@ let rootCommand = CommandSpec(
     abstract: "Train a face-embedding network on a CPU: phase 1 pretrains it as a classifier.",
     discussion: "Reads an image_list.json dataset (the original FFEM format), trains with softmax-family losses, validates on held-out verification pairs, and writes safetensors checkpoints (last.safetensors, best.safetensors) with the full training state, so --resume continues exactly.",
     options: trainOptions,
-    subcommands: [benchCommand],
+    subcommands: [benchCommand, exportCommand],
     examples: [
         "ffem-train --train-file data/orl/train.json --img-root-path data/orl --num-identity 30 --epochs 20 --batch-size 32 \\",
         "    --valid-pairs data/orl/pairs-heldout.txt --valid-file data/orl/image_list.json --output-dir out/phase1",

@@ -9,10 +9,10 @@ import FFEMTrain
 import Foundation
 
 CommandRunner.main(root: rootCommand, arguments: Array(CommandLine.arguments.dropFirst())) { (arguments: ParsedArguments) throws(CommandError) in
-    if arguments.commandPath.last == "bench" {
-        try runBench(arguments)
-    } else {
-        try runTraining(arguments)
+    switch arguments.commandPath.last {
+    case "bench": try runBench(arguments)
+    case "export-onnx": try runExport(arguments)
+    default: try runTraining(arguments)
     }
 }
 
