@@ -4,8 +4,8 @@
 public enum TripletDistance: Equatable, Sendable {
     /// d = ‖x̂ᵢ − x̂ⱼ‖² ∈ [0, 4], as in FaceNet (Schroff et al. 2015, eq. 1).
     case squaredEuclidean
-    /// d = ‖x̂ᵢ − x̂ⱼ‖ ∈ [0, 2], as in Hermans et al. 2017 (§2). The square root is made safe at 0 by
-    /// `PairwiseDistances.safeRoot`.
+    /// d = ‖x̂ᵢ − x̂ⱼ‖ ∈ [0, 2], as in Hermans et al. 2017 (§2), who found it more stable to optimise than
+    /// the squared distance. The square root is made safe at 0 by `PairwiseDistances.safeRoot`.
     case euclidean
 }
 

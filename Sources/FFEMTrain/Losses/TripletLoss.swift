@@ -1,6 +1,6 @@
 // FFEMTrain — TripletLoss.swift: the phase-2 metric loss on labelled, L2-normalised embeddings.
 
-/// Triplet loss (Schroff et al. 2015, "FaceNet", eq. 1–3; Hermans et al. 2017, "In Defense of the Triplet
+/// Triplet loss (Schroff et al. 2015, "FaceNet", eq. 1–2; Hermans et al. 2017, "In Defense of the Triplet
 /// Loss for Person Re-Identification"):
 ///
 ///     ℓ(a, p, n) = max(d(x̂ₐ, x̂ₚ) − d(x̂ₐ, x̂ₙ) + α, 0),   x̂ = x/‖x‖,

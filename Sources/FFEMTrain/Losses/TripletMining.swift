@@ -8,7 +8,7 @@ public enum TripletMining: String, CaseIterable, Equatable, Sendable {
     /// Batch-all (Hermans et al. 2017, §2 "Batch All"): every valid triplet; the loss is the mean hinge over
     /// the *active* triplets (ℓ > 0), L = Σ ℓ / |{ℓ > 0}|, and 0 when none is active.
     case batchAll
-    /// Batch-hard (Hermans et al. 2017, eq. 5): per anchor with at least one positive and one negative,
+    /// Batch-hard (Hermans et al. 2017, §2 "Batch Hard"): per anchor with at least one positive and one negative,
     /// the hardest positive p* = argmaxₚ dₐₚ and the hardest negative n* = argminₙ dₐₙ;
     /// L = mean over those anchors of max(dₐₚ* − dₐₙ* + α, 0).
     ///
