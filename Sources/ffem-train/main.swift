@@ -8,6 +8,7 @@ import FFEMImage
 import FFEMTrain
 import Foundation
 
+ensureShortOpenBLASSpin()
 CommandRunner.main(root: rootCommand, arguments: Array(CommandLine.arguments.dropFirst())) { (arguments: ParsedArguments) throws(CommandError) in
     switch arguments.commandPath.last {
     case "bench": try runBench(arguments)
