@@ -106,6 +106,8 @@ void ffem_write_stderr_raw(const char *text) {
   fflush(stderr);
 }
 
+void ffem_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
+
 void ffem_exit(int status) {
   fflush(stdout);
   exit(status);

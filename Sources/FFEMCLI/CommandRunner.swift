@@ -8,6 +8,7 @@ public enum CommandRunner {
     /// Parses the process arguments, prints help/version, runs `body` and exits with its status:
     /// 0 on success, 64 on a usage error, 65 on bad input data, 1 otherwise (messages on stderr).
     public static func main(root: CommandSpec, arguments: [String], _ body: (ParsedArguments) throws(CommandError) -> Void) -> Never {
+        Process.lineBufferStandardOutput()
         let parsed: ParsedArguments
         do {
             parsed = try ArgumentParser.parse(arguments, root: root)

@@ -76,5 +76,7 @@ public enum Process {
         return String(cString: value)
     }
     public static var isStandardErrorTerminal: Bool { ffem_isatty(2) != 0 }
+    /// Line-buffers stdout (results reach pipes and log files line by line).
+    public static func lineBufferStandardOutput() { ffem_line_buffer_stdout() }
     public static var monotonicNanoseconds: UInt64 { ffem_monotonic_ns() }
 }

@@ -33,7 +33,11 @@ public protocol TrainingObserver: AnyObject {
 public final class Trainer {
     public let configuration: TrainingConfiguration
     public let network: Network
-    public let head: ClassificationHead
+    /// The classification head (phase 1, and phase 2's margin-head fine-tuning); nil for triplet losses.
+    public let head: ClassificationHead?
+    /// Phase 2's triplet loss and the monitor that stops a collapsing run.
+    public let tripletLoss: TripletLoss?
+    public private(set) var collapseMonitor: CollapseMonitor?
     public let centerLoss: CenterLoss?
     public let optimizer: Optimizer
     public let pipeline: BatchPipeline
@@ -43,7 +47,7 @@ public final class Trainer {
     let schedule: LearningRateSchedule
     let input = FloatBuffer(count: 0)
 
-    public var trainables: [Parameter] { network.parameters + head.parameters }
+    public var trainables: [Parameter] { network.parameters + (head?.parameters ?? []) }
     public var lastCheckpointPath: String { FileIO.join(configuration.outputDir, "last.safetensors") }
     public var bestCheckpointPath: String { FileIO.join(configuration.outputDir, "best.safetensors") }
 
@@ -51,13 +55,15 @@ public final class Trainer {
         self.configuration = configuration
         network = try Network(spec: spec, seed: configuration.seed, threads: configuration.threads)
         var random = SeededRandom(seed: configuration.seed ^ 0x4EAD)
-        head = ClassificationHead(kind: try configuration.headKind(), classes: configuration.numIdentity,
-                                  dimension: network.outputShape.count, random: &random)
-        centerLoss = configuration.centerLossWeight > 0
+        tripletLoss = try configuration.tripletLoss()
+        collapseMonitor = tripletLoss.map { CollapseMonitor(for: $0) }
+        head = tripletLoss != nil ? nil : ClassificationHead(kind: try configuration.headKind(), classes: configuration.numIdentity,
+                                                             dimension: network.outputShape.count, random: &random)
+        centerLoss = configuration.centerLossWeight > 0 && tripletLoss == nil
             ? CenterLoss(classes: configuration.numIdentity, dimension: network.outputShape.count,
                          weight: configuration.centerLossWeight, alpha: configuration.centerLossAlpha)
             : nil
-        optimizer = Optimizer(settings: try configuration.optimizerSettings(), parameters: network.parameters + head.parameters)
+        optimizer = Optimizer(settings: try configuration.optimizerSettings(), parameters: network.parameters + (head?.parameters ?? []))
         var pipelineConfiguration = PipelineConfiguration()
         pipelineConfiguration.batchSize = configuration.batchSize
         pipelineConfiguration.cropSide = spec.input.height
@@ -65,6 +71,11 @@ public final class Trainer {
         pipelineConfiguration.augmentation = configuration.augment ? Augmentation() : .none
         pipelineConfiguration.seed = configuration.seed
         pipelineConfiguration.threads = configuration.threads
+        if tripletLoss != nil {
+            // Triplets need several images of each identity in a batch: P × K sampling.
+            pipelineConfiguration.sample(with: try PKSampler(store: store, identitiesPerBatch: configuration.identitiesPerBatch,
+                                                             imagesPerIdentity: configuration.imagesPerIdentity))
+        }
         pipeline = BatchPipeline(store: store, configuration: pipelineConfiguration)
         guard pipeline.batchCount(epoch: 0) > 0 else {
             throw TrainingError("\(store.name): \(store.entries.count) images cannot fill one batch of \(configuration.batchSize); lower --batch-size")
@@ -78,9 +89,24 @@ public final class Trainer {
         guard try Checkpoint.architecture(of: file, path: path) == network.spec else {
             throw TrainingError("\(path): its architecture differs from the configured '\(configuration.architecture)'")
         }
-        try Checkpoint.restore(network.parameters + network.buffers + head.parameters + (centerLoss.map { [$0.centers] } ?? []), from: file, path: path)
+        try Checkpoint.restore(network.parameters + network.buffers + (head?.parameters ?? []) + (centerLoss.map { [$0.centers] } ?? []), from: file, path: path)
         try Checkpoint.restoreOptimizer(optimizer, trainables: trainables, from: file, path: path)
         state = Checkpoint.state(from: file)
+    }
+
+    /// Phase hand-over: starts from another run's checkpoint — the network only (`includingHead`
+    /// false: the original's `saved_backbone`; the classifier head is dropped) or the whole model
+    /// (`checkpoint`; the head must have the same classes and dimension). The architecture must match.
+    public func initialize(from path: String, includingHead: Bool) throws {
+        let file = try Checkpoint.read(path)
+        guard try Checkpoint.architecture(of: file, path: path) == network.spec else {
+            throw TrainingError("\(path): its architecture differs from the configured '\(configuration.architecture)'")
+        }
+        try Checkpoint.restore(network.parameters + network.buffers, from: file, path: path)
+        if includingHead {
+            guard let head else { throw TrainingError("\(path): --checkpoint loads a head, but a triplet loss has none; use --saved-backbone") }
+            try Checkpoint.restore(head.parameters, from: file, path: path, required: false)
+        }
     }
 
     /// Loads only network weights (and BN statistics) from a checkpoint, e.g. to evaluate it.
@@ -91,7 +117,7 @@ public final class Trainer {
 
     public func saveCheckpoint(to path: String) throws {
         try Checkpoint.save(to: path, network: network, head: head, centerLoss: centerLoss, optimizer: optimizer, trainables: trainables,
-                            state: state, configuration: configuration, phase: 1)
+                            state: state, configuration: configuration, phase: configuration.phase)
     }
 
     /// One optimisation step on a batch: forward, loss, backward, clip, update. Returns the loss result.
@@ -100,8 +126,19 @@ public final class Trainer {
         input.copy(from: batch.images)
         network.forward(input, batch: batch.count, isTraining: true, seed: configuration.seed, step: state.step)
         network.zeroGradients()
-        for p in head.parameters { p.gradient.zero() }
-        var result = head.loss(embeddings: network.output.pointer, labels: batch.labels, embeddingGradient: network.outputGradient.pointer)
+        var result: LossResult
+        if let tripletLoss {
+            let statistics = tripletLoss.loss(embeddings: network.output.pointer, labels: batch.labels, count: batch.count,
+                                              dimension: network.outputShape.count, embeddingGradient: network.outputGradient.pointer)
+            result = LossResult(loss: statistics.loss, accuracy: 1 - statistics.activeFraction)
+            if let verdict = collapseMonitor?.record(statistics) {
+                throw TrainingError("\(verdict.message) (step \(state.step); the last good checkpoint is \(lastCheckpointPath))")
+            }
+        } else {
+            let head = head!
+            for p in head.parameters { p.gradient.zero() }
+            result = head.loss(embeddings: network.output.pointer, labels: batch.labels, embeddingGradient: network.outputGradient.pointer)
+        }
         if let centerLoss {
             result.loss += centerLoss.apply(embeddings: network.output.pointer, labels: batch.labels, embeddingGradient: network.outputGradient.pointer)
         }

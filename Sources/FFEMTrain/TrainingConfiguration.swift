@@ -10,8 +10,18 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var batchSize = 64
     /// Phase 1 (classifier pretraining) when true; phase 2 (metric learning) when false.
     public var trainClassifier = true
-    /// Phase 2's loss (see the metric-learning issue); nil in phase 1.
+    /// Phase 2's loss: triplet (batch-hard), triplet-all, triplet-semihard, triplet-adversarial,
+    /// arcface or cosface (margin-head fine-tuning); nil in phase 1.
     public var metricLoss: String? = nil
+    /// Phase 2 batches: P identities × K images (triplet losses).
+    public var identitiesPerBatch = 8
+    public var imagesPerIdentity = 4
+    /// Squared Euclidean distance in the triplet loss (default: plain Euclidean).
+    public var squaredDistance = false
+    /// Phase hand-over (the original's `saved_backbone` / `checkpoint`): start from a checkpoint's
+    /// network only (dropping its classifier head) or from the whole model (head included).
+    public var savedBackbone: String? = nil
+    public var checkpoint: String? = nil
     // Model.
     public var architecture = "mobilefacenet"
     public var embeddingDim: Int? = nil
@@ -67,6 +77,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         case plateauFactor = "plateau_factor", earlyStoppingPatience = "early_stopping_patience", epochs, augment
         case validPairs = "valid_pairs", validFile = "valid_file", validImgRootPath = "valid_img_root_path", validEvery = "valid_every"
         case outputDir = "output_dir", threads, seed, resume
+        case identitiesPerBatch = "identities_per_batch", imagesPerIdentity = "images_per_identity", squaredDistance = "squared_distance"
+        case savedBackbone = "saved_backbone", checkpoint
     }
 
     /// Decodes keys that are present and keeps defaults for the rest (so a config may hold a few keys).
@@ -92,6 +104,29 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         validFile = try c.decodeIfPresent(String.self, forKey: .validFile); validImgRootPath = try c.decodeIfPresent(String.self, forKey: .validImgRootPath)
         validEvery = try value(.validEvery, validEvery); outputDir = try value(.outputDir, outputDir)
         threads = try value(.threads, threads); seed = try value(.seed, seed); resume = try value(.resume, resume)
+        identitiesPerBatch = try value(.identitiesPerBatch, identitiesPerBatch); imagesPerIdentity = try value(.imagesPerIdentity, imagesPerIdentity)
+        squaredDistance = try value(.squaredDistance, squaredDistance)
+        savedBackbone = try c.decodeIfPresent(String.self, forKey: .savedBackbone); checkpoint = try c.decodeIfPresent(String.self, forKey: .checkpoint)
+    }
+
+    /// 1 for classifier pretraining, 2 for metric learning.
+    public var phase: Int { trainClassifier ? 1 : 2 }
+
+    /// Phase 2's triplet loss, or nil when phase 2 fine-tunes a margin head (arcface, cosface) or in phase 1.
+    public func tripletLoss() throws -> TripletLoss? {
+        guard phase == 2 else { return nil }
+        let name = (metricLoss ?? "triplet").lowercased().replacingOccurrences(of: "_", with: "-")
+        let mining: TripletMining
+        switch name {
+        case "triplet", "triplet-hard", "batch-hard", "triplet-batch-hard": mining = .batchHard
+        case "triplet-all", "batch-all", "triplet-batch-all": mining = .batchAll
+        case "triplet-semihard", "semi-hard", "semihard", "triplet-semi-hard": mining = .semiHard
+        case "triplet-adversarial", "adversarial", "adversarial-triplet": mining = .adversarial
+        case "arcface", "cosface": return nil
+        default:
+            throw ConfigurationError("metric_loss '\(metricLoss ?? "")' is not one of triplet, triplet-all, triplet-semihard, triplet-adversarial, arcface, cosface")
+        }
+        return TripletLoss(mining: mining, margin: margin ?? 0.2, distance: squaredDistance ? .squaredEuclidean : .euclidean)
     }
 
     public func jsonText() -> String {
@@ -100,15 +135,17 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 
-    /// The head of this configuration with the original's default s and m.
+    /// The head of this configuration with the original's default s and m (phase 2's arcface/cosface
+    /// fine-tuning takes its head from `metric_loss`).
     public func headKind() throws -> HeadKind {
-        switch head.lowercased() {
+        let name = phase == 2 ? (metricLoss ?? head) : head
+        switch name.lowercased() {
         case "softmax": return .softmax
         case "l2softmax", "l2-softmax": return .l2Softmax(s: scale ?? 30)
         case "normface": return .normFace(s: scale ?? 30)
         case "arcface": return .arcFace(s: scale ?? 60, m: margin ?? 0.5)
         case "cosface": return .cosFace(s: scale ?? 30, m: margin ?? 0.35)
-        default: throw ConfigurationError("head '\(head)' is not one of softmax, l2softmax, normface, arcface, cosface")
+        default: throw ConfigurationError("head '\(name)' is not one of softmax, l2softmax, normface, arcface, cosface")
         }
     }
 

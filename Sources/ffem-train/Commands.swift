@@ -8,7 +8,12 @@ let trainOptions: [OptionSpec] = [
     .option("num-identity", "N", help: "Number of identities (labels 0..<N) of the train file."),
     .option("batch-size", "N", help: "Images per step.", default: "64"),
     .option("train-classifier", "BOOL", help: "Phase 1 (classifier pretraining) when true.", default: "true"),
-    .option("metric-loss", "NAME", help: "Phase 2's metric loss (not in this build: phase 1 only)."),
+    .option("metric-loss", "NAME", help: "Phase 2's loss: triplet (batch-hard), triplet-all, triplet-semihard, triplet-adversarial, arcface, cosface.", default: "triplet"),
+    .option("identities-per-batch", "P", help: "Phase 2 triplet batches: P identities …", default: "8"),
+    .option("images-per-identity", "K", help: "… × K images each (batch size P·K).", default: "4"),
+    .flag("squared-distance", help: "Triplet loss on squared Euclidean distances."),
+    .option("saved-backbone", "CKPT", help: "Start from this checkpoint's network, dropping its classifier head (phase 2 after phase 1)."),
+    .option("checkpoint", "CKPT", help: "Start from this checkpoint's whole model, head included (e.g. L2-softmax → ArcFace)."),
     .option("arch", "NAME", help: "Architecture: mobilefacenet, iresnet18, iresnet50, mobilenetv2.", default: "mobilefacenet"),
     .option("embedding-dim", "N", help: "Embedding size (default: 128 for mobilefacenet, 512 otherwise)."),
     .option("input-size", "N", help: "Input side in pixels.", default: "112"),
@@ -16,7 +21,7 @@ let trainOptions: [OptionSpec] = [
     .flag("crop-square", help: "Crop policy: make the box square (grow the shorter side)."),
     .option("head", "NAME", help: "Phase-1 head: softmax, l2softmax, normface, arcface, cosface.", default: "l2softmax"),
     .option("scale", "S", help: "Logit scale s (default 30; 60 for arcface)."),
-    .option("margin", "M", help: "Margin m (arcface default 0.5, cosface 0.35)."),
+    .option("margin", "M", help: "Margin m (arcface default 0.5, cosface 0.35, triplet 0.2)."),
     .option("center-loss-weight", "W", help: "Weight λ of the center-loss term (0: off).", default: "0"),
     .option("center-loss-alpha", "A", help: "Center update rate α.", default: "0.5"),
     .option("optimizer", "NAME", help: "sgd, adam or adamw.", default: "sgd"),
@@ -59,11 +64,12 @@ let benchCommand = CommandSpec(
 
 let rootCommand = CommandSpec(
     name: "ffem-train",
-    abstract: "Train a face-embedding network on a CPU: phase 1 pretrains it as a classifier.",
+    abstract: "Train a face-embedding network on a CPU: phase 1 pretrains it as a classifier, phase 2 fine-tunes it with a metric loss.",
     discussion: "Reads an image_list.json dataset (the original FFEM format), trains with softmax-family losses, validates on held-out verification pairs, and writes safetensors checkpoints (last.safetensors, best.safetensors) with the full training state, so --resume continues exactly.",
     options: trainOptions,
     subcommands: [benchCommand, exportCommand],
     examples: [
         "ffem-train --train-file data/orl/train.json --img-root-path data/orl --num-identity 30 --epochs 20 --batch-size 32 \\",
         "    --valid-pairs data/orl/pairs-heldout.txt --valid-file data/orl/image_list.json --output-dir out/phase1",
+        "ffem-train --config configs/orl-phase2.json --saved-backbone out/phase1/best.safetensors",
     ])

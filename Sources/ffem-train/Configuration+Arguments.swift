@@ -34,6 +34,13 @@ extension TrainingConfiguration {
             c.trainClassifier = value
         }
         string("metric-loss") { c.metricLoss = $0 }
+        // Naming a metric loss selects phase 2 unless --train-classifier says otherwise.
+        if given("metric-loss") && !given("train-classifier") { c.trainClassifier = false }
+        try int("identities-per-batch") { c.identitiesPerBatch = $0 }
+        try int("images-per-identity") { c.imagesPerIdentity = $0 }
+        if arguments.flag("squared-distance") { c.squaredDistance = true }
+        string("saved-backbone") { c.savedBackbone = $0 }
+        string("checkpoint") { c.checkpoint = $0 }
         string("arch") { c.architecture = $0 }
         try int("embedding-dim") { c.embeddingDim = $0 }
         try int("input-size") { c.inputSize = $0 }
@@ -82,8 +89,21 @@ extension TrainingConfiguration {
         if threads <= 0 || threads > 256 { throw CommandError.usage("--threads must be in 1...256 (got \(threads))") }
         if !(learningRate > 0) { throw CommandError.usage("--lr must be positive (got \(learningRate))") }
         if inputSize < 16 || inputSize > 1024 { throw CommandError.usage("--input-size must be in 16...1024 (got \(inputSize))") }
-        if !trainClassifier || metricLoss != nil {
-            throw CommandError.usage("phase 2 (--train-classifier false / --metric-loss) is not in this build yet; run phase 1")
+        if savedBackbone != nil && checkpoint != nil { throw CommandError.usage("give --saved-backbone or --checkpoint, not both") }
+        if phase == 2 {
+            do {
+                if try tripletLoss() != nil {
+                    if identitiesPerBatch < 2 || imagesPerIdentity < 2 {
+                        throw CommandError.usage("--identities-per-batch and --images-per-identity must be at least 2 for triplet losses")
+                    }
+                } else {
+                    _ = try headKind()
+                }
+            } catch let error as CommandError {
+                throw error
+            } catch {
+                throw CommandError.usage("--metric-loss: \(error)")
+            }
         }
     }
 }

@@ -38,7 +38,11 @@ func runTraining(_ arguments: ParsedArguments) throws(CommandError) {
         throw CommandError.dataError("\(error)")
     }
     print("model: \(spec.name), \(trainer.network.parameterCount) parameters, \(trainer.network.multiplyAdds) multiply-adds per image, embedding \(trainer.network.outputShape.count)")
-    print("head: \(configuration.head) over \(configuration.numIdentity) identities; \(dataset.entries.count) images, \(trainer.pipeline.batchCount(epoch: 0)) steps per epoch")
+    if let triplet = trainer.tripletLoss {
+        print("phase 2: \(triplet.mining.rawValue) triplet loss, margin \(triplet.margin), \(configuration.identitiesPerBatch)×\(configuration.imagesPerIdentity) batches; \(dataset.entries.count) images, \(trainer.pipeline.batchCount(epoch: 0)) steps per epoch")
+    } else {
+        print("phase \(configuration.phase): \(configuration.phase == 2 ? configuration.metricLoss ?? configuration.head : configuration.head) head over \(configuration.numIdentity) identities; \(dataset.entries.count) images, \(trainer.pipeline.batchCount(epoch: 0)) steps per epoch")
+    }
     let policy = CropPolicy(scale: configuration.cropScale, makesSquare: configuration.cropSquare)
     var lastReport: VerificationReport?
     if let pairsPath = configuration.validPairs {
@@ -62,6 +66,9 @@ func runTraining(_ arguments: ParsedArguments) throws(CommandError) {
             }
             try trainer.resume(from: trainer.lastCheckpointPath)
             print("resumed from \(trainer.lastCheckpointPath) after epoch \(trainer.state.completedEpochs)")
+        } else if let path = configuration.savedBackbone ?? configuration.checkpoint {
+            try trainer.initialize(from: path, includingHead: configuration.checkpoint != nil)
+            print("phase \(configuration.phase) starts from \(path) (\(configuration.checkpoint != nil ? "whole model" : "backbone only"))")
         }
         let observer = ConsoleObserver(epochs: configuration.epochs, logPath: FileIO.join(configuration.outputDir, "log.jsonl"))
         trainer.observer = observer

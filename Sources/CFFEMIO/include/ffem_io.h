@@ -30,6 +30,8 @@ void ffem_free(void *pointer);
 void ffem_write_stderr(const char *text);
 /// Standard error output of text as it is (no newline added).
 void ffem_write_stderr_raw(const char *text);
+/// Makes stdout line-buffered, so progress and results reach a log file or pipe as they happen.
+void ffem_line_buffer_stdout(void);
 /// Process exit with a status (flushes stdio).
 void ffem_exit(int status) __attribute__((noreturn));
 /// Environment variable or NULL.
