@@ -70,5 +70,9 @@ let package = Package(
         .testTarget(name: "FFEMQuantTests", dependencies: ["FFEMQuant", "FFEMTrain", "FFEMCore"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "CLITests", dependencies: ["ffem-data", "FFEMImage", "FFEMCore"]),
         .testTarget(name: "CFFEMKernelsTests", dependencies: ["CFFEMKernels", "FFEMRuntime", "FFEMCore"]),
+        /// Per-thread allocation counting for the runtime's no-allocation test (interposes malloc in the test binary).
+        .target(name: "CFFEMRuntimeTestSupport", path: "Tests/CFFEMRuntimeTestSupport"),
+        .testTarget(name: "FFEMRuntimeTests",
+                    dependencies: ["FFEMRuntime", "FFEMCore", "CFFEMKernels", "CFFEMRuntimeTestSupport"]),
     ]
 )

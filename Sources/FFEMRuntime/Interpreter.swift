@@ -1,0 +1,150 @@
+// FFEMRuntime — Interpreter.swift: runs a QuantizedModel with the kernel table, inside one planned arena.
+import CFFEMKernels
+
+/// How an interpreter runs.
+public struct InterpreterOptions: Equatable, Sendable {
+    /// FFEM_ISA_* bits the kernel table may use (intersected with the CPU's); nil = the CPU's,
+    /// restricted by the FFEM_ISA environment variable (`ffem_isa_mask_from_environment`).
+    public var isaMask: UInt32?
+    /// Worker threads requested (≥ 1). This runtime runs every op on the calling thread: Embedded
+    /// Swift has no Dispatch, and a pthread pool in C is not written yet. The value is accepted
+    /// and reported back as `Interpreter.requestedThreads`; `Interpreter.threads` is 1.
+    public var threads: Int
+
+    public init(isaMask: UInt32? = nil, threads: Int = 1) {
+        self.isaMask = isaMask
+        self.threads = threads
+    }
+}
+
+/// The int8 runtime (DESIGN.md §6–7, issue 6 item 4).
+///
+/// At load (`init`): the model is validated, the kernel table filled for the ISA mask, every weight
+/// tensor packed once with the packer of the selected kernel's tile (input zero point folded into
+/// the bias), every activation placed in one arena by `MemoryPlanner`, and every op bound to its
+/// kernel, weights, parameters and arena addresses. All float math and all allocation happen here.
+///
+/// `invoke` then runs integer kernels only, from the int8 input (p − 128) to the int8 embedding,
+/// without allocating; the one float step is the output's L2 normalisation:
+///   embedding[i] = (q[i] − zp) / ‖q − zp‖₂   (= L2-normalised dequantisation scale·(q − zp), scale > 0)
+/// and all zeros when q = zp everywhere.
+///
+/// An interpreter is not thread-safe: one invocation at a time (its arena is shared state).
+public final class Interpreter {
+    public let metadata: ModelMetadata
+    /// The activation tensors (shapes, quantization); tensor 0 is the input, the last the embedding.
+    public let tensors: [ActivationTensor]
+    public let plan: MemoryPlan
+    /// The mask the kernel table was filled from.
+    public let isaMask: UInt32
+    /// Threads the caller asked for, and threads used (always 1, see `InterpreterOptions.threads`).
+    public let requestedThreads: Int
+    public let threads = 1
+    /// The C names of the kernels the ops call, in op order.
+    public let kernelNames: [String]
+
+    private let memory = LoadTimeMemory()
+    private let arena: UnsafeMutableRawPointer
+    private let steps: UnsafeMutableBufferPointer<InterpreterStep>
+    private let outputZeroPoint: Int32
+    private let int8Output: UnsafeMutableBufferPointer<Int8>
+    private let floatOutput: UnsafeMutableBufferPointer<Float>
+
+    /// Validates and prepares `model` (see the type's description).
+    public init(model: QuantizedModel, options: InterpreterOptions = InterpreterOptions()) throws(FFQError) {
+        try ModelValidator.validate(model)
+        guard options.threads >= 1 else {
+            throw .invalidModel(reason: "threads = \(options.threads), must be at least 1")
+        }
+        metadata = model.metadata
+        tensors = model.tensors
+        requestedThreads = options.threads
+        var table = ffem_kernel_table()
+        ffem_kernel_table_fill(&table, options.isaMask ?? ffem_isa_mask_from_environment(nil))
+        isaMask = table.isa_mask
+        plan = MemoryPlanner.plan(model)
+        // One spare cache line: no kernel reads past a tensor's end, but a vector tail load that
+        // did could still not leave the arena.
+        arena = memory.bytes(plan.arenaBytes + LoadTimeMemory.alignment)
+        var builder = StepBuilder(table: table, memory: memory, arena: arena, plan: plan, tensors: model.tensors)
+        var prepared: [InterpreterStep] = []
+        var names: [String] = []
+        for (index, operation) in model.operations.enumerated() {
+            let (step, name) = builder.step(for: operation, output: index + 1)
+            prepared.append(step)
+            names.append(name)
+        }
+        steps = UnsafeMutableBufferPointer(start: memory.copy(prepared), count: prepared.count)
+        kernelNames = names
+        let embeddingSize = model.embeddingSize
+        outputZeroPoint = model.outputQuantization.zeroPoint
+        int8Output = UnsafeMutableBufferPointer(start: memory.copy([Int8](repeating: 0, count: embeddingSize)),
+                                                count: embeddingSize)
+        floatOutput = UnsafeMutableBufferPointer(start: memory.copy([Float](repeating: 0, count: embeddingSize)),
+                                                 count: embeddingSize)
+        // One warm-up run on the (zeroed) arena: whatever the Swift runtime initialises lazily on
+        // first use (generic metadata caches in non-Embedded builds) is then done at load time, so
+        // even the first `invoke` allocates nothing.
+        run()
+    }
+
+    /// Reads, validates and prepares the `.ffq` model at `path`.
+    public convenience init(contentsOf path: String, options: InterpreterOptions = InterpreterOptions()) throws(FFQError) {
+        try self.init(model: try FFQReader.read(contentsOf: path), options: options)
+    }
+
+    /// Elements of the int8 input: N · N · 3 (NHWC, RGB).
+    public var inputCount: Int { tensors[0].shape.elementCount }
+
+    /// Runs the network on an int8 input (q = p − 128, NHWC RGB, `inputCount` values). Afterwards
+    /// `int8Embedding` and `embedding` hold the result. Allocates nothing.
+    public func invoke(input: UnsafeBufferPointer<Int8>) {
+        precondition(input.count == inputCount, "the input must have N·N·3 elements")
+        if let base = input.baseAddress { (arena + plan.offsets[0]).copyMemory(from: base, byteCount: input.count) }
+        run()
+    }
+
+    /// Runs the network on crop pixels (N × N × 3 RGB bytes): the input is q = p − 128 exactly
+    /// (DESIGN.md §4), written straight into the arena. Allocates nothing.
+    public func invoke(pixels: UnsafeBufferPointer<UInt8>) {
+        precondition(pixels.count == inputCount, "the crop must have N·N·3 bytes")
+        let input = (arena + plan.offsets[0]).bindMemory(to: Int8.self, capacity: pixels.count)
+        for i in 0..<pixels.count { input[i] = Int8(bitPattern: pixels[i] &- 128) }
+        run()
+    }
+
+    /// The int8 embedding of the last invocation (E values, the output tensor's quantization).
+    public var int8Embedding: UnsafeBufferPointer<Int8> { UnsafeBufferPointer(int8Output) }
+
+    /// The L2-normalised float embedding of the last invocation (E values).
+    public var embedding: UnsafeBufferPointer<Float> { UnsafeBufferPointer(floatOutput) }
+
+    /// The bytes of tensor `index` in the arena (valid only while that tensor is live: see `plan`).
+    public func tensorBytes(_ index: Int) -> UnsafeBufferPointer<Int8> {
+        UnsafeBufferPointer(start: (arena + plan.offsets[index]).assumingMemoryBound(to: Int8.self),
+                            count: plan.sizes[index])
+    }
+
+    /// The arena's address (stable for the interpreter's life).
+    public var arenaAddress: UnsafeRawPointer { UnsafeRawPointer(arena) }
+
+    private func run() {
+        for step in steps { step.run() }
+        let output = (arena + plan.offsets[tensors.count - 1]).assumingMemoryBound(to: Int8.self)
+        var sumOfSquares: Int64 = 0
+        for i in 0..<int8Output.count {
+            int8Output[i] = output[i]
+            let v = Int64(output[i]) - Int64(outputZeroPoint)
+            sumOfSquares += v * v
+        }
+        // The only float step: |q − zp| ≤ 255 and E ≤ 16384 keep the sum exact in Int64 and in Double.
+        let norm = Double(sumOfSquares).squareRoot()
+        for i in 0..<floatOutput.count {
+            floatOutput[i] = sumOfSquares == 0 ? 0 : Float(Double(Int32(output[i]) - outputZeroPoint) / norm)
+        }
+    }
+
+    deinit {
+        steps.baseAddress?.deinitialize(count: steps.count)
+    }
+}
