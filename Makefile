@@ -17,7 +17,7 @@ APT_PACKAGES = pkg-config libjpeg-dev libv4l-dev libopenblas-dev python3-pip pyt
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user-static
 APT_PACKAGES_ARM64 = libjpeg62-turbo-dev:arm64 libv4l-dev:arm64
 
-.PHONY: all deps build test demo data bench-data embedded-check arm-test swift-test clean
+.PHONY: all deps build test demo data bench-data embedded-check arm-test swift-test onnx-check clean
 
 all: build
 
@@ -37,7 +37,10 @@ embedded-check: deps
 arm-test: deps
 	scripts/arm/test-arm.sh
 
-test: swift-test embedded-check arm-test
+onnx-check: deps
+	scripts/onnx-check.sh
+
+test: swift-test embedded-check arm-test onnx-check
 	@echo "make test: all suites passed"
 
 $(DATA)/image_list.json: datasets/orl/boxes.json datasets/orl/pairs-heldout.txt | build
@@ -53,9 +56,10 @@ demo: data
 	$(BIN)/ffem-data check --train-file $(DATA)/image_list.json --img-root-path $(DATA) --num-identity 40 \
 		--preview $(OUT)/crops.png
 	$(BIN)/ffem-train --config configs/orl-phase1.json --output-dir $(OUT)/phase1
-	$(BIN)/ffem-eval --checkpoint $(OUT)/phase1/best.safetensors --pairs $(DATA)/pairs-heldout.txt \
-		--list $(DATA)/image_list.json --img-root-path $(DATA) --roc $(OUT)/phase1/roc.svg --json $(OUT)/phase1/eval.json
-	@echo "demo: crops $(OUT)/crops.png; model $(OUT)/phase1/best.safetensors; curves $(OUT)/phase1/training.svg; ROC $(OUT)/phase1/roc.svg"
+	$(BIN)/ffem-train --config configs/orl-phase2.json --saved-backbone $(OUT)/phase1/best.safetensors --output-dir $(OUT)/phase2
+	$(BIN)/ffem-eval --checkpoint $(OUT)/phase2/best.safetensors --pairs $(DATA)/pairs-heldout.txt \
+		--list $(DATA)/image_list.json --img-root-path $(DATA) --roc $(OUT)/phase2/roc.svg --json $(OUT)/phase2/eval.json
+	@echo "demo: crops $(OUT)/crops.png; models $(OUT)/phase1/best.safetensors, $(OUT)/phase2/best.safetensors; curves $(OUT)/phase*/training.svg; ROC $(OUT)/phase2/roc.svg"
 
 bench-data: data
 	scripts/bench-data.sh

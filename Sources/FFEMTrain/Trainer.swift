@@ -46,6 +46,8 @@ public final class Trainer {
     public weak var observer: TrainingObserver?
     let schedule: LearningRateSchedule
     let input = FloatBuffer(count: 0)
+    /// Un-augmented, unshuffled crops of the training set for BN recalibration.
+    let recalibrationPipeline: BatchPipeline
 
     public var trainables: [Parameter] { network.parameters + (head?.parameters ?? []) }
     public var lastCheckpointPath: String { FileIO.join(configuration.outputDir, "last.safetensors") }
@@ -77,6 +79,15 @@ public final class Trainer {
                                                              imagesPerIdentity: configuration.imagesPerIdentity))
         }
         pipeline = BatchPipeline(store: store, configuration: pipelineConfiguration)
+        var plain = PipelineConfiguration()
+        plain.batchSize = configuration.batchSize
+        plain.cropSide = spec.input.height
+        plain.policy = pipelineConfiguration.policy
+        plain.augmentation = .none
+        plain.shuffles = true
+        plain.seed = configuration.seed ^ 0xBA7C
+        plain.threads = configuration.threads
+        recalibrationPipeline = BatchPipeline(store: store, configuration: plain)
         guard pipeline.batchCount(epoch: 0) > 0 else {
             throw TrainingError("\(store.name): \(store.entries.count) images cannot fill one batch of \(configuration.batchSize); lower --batch-size")
         }
@@ -184,6 +195,7 @@ public final class Trainer {
                 throw TrainingError("the loss is diverging (epoch mean \(meanLoss), first step \(firstLoss)); the last good checkpoint is \(lastCheckpointPath). Lower the learning rate.")
             }
             state.completedEpochs += 1
+            try recalibrateBatchNormalization()
             let rate = schedule.rate(base: configuration.learningRate, step: max(state.step - 1, 0)) * state.learningRateMultiplier
             var line = "{\"epoch\": \(state.completedEpochs), \"step\": \(state.step), \"loss\": \(meanLoss), \"accuracy\": \(accuracySum / Double(max(count, 1))), \"lr\": \(rate), \"images_per_second\": \(Double(count * configuration.batchSize) / seconds)"
             var text = "epoch \(state.completedEpochs)/\(configuration.epochs): loss \(format(meanLoss)), train accuracy \(format(accuracySum / Double(max(count, 1)))), \(Int(Double(count * configuration.batchSize) / seconds)) images/s"
@@ -217,6 +229,19 @@ public final class Trainer {
                 break
             }
         }
+    }
+
+    /// Recalibrates BN statistics over `recalibrationBatches` batches of plain training crops (the
+    /// same batches every epoch, so resumed runs stay bit-identical).
+    public func recalibrateBatchNormalization() throws {
+        guard configuration.recalibrationBatches > 0 else { return }
+        let iterator = recalibrationPipeline.batches(epoch: 0)
+        var batches: [(input: FloatBuffer, count: Int)] = []
+        while batches.count < configuration.recalibrationBatches, let batch = try iterator.next() {
+            batches.append((FloatBuffer(batch.images), batch.count))
+        }
+        iterator.cancel()
+        network.recalibrateBatchNormalization(batches)
     }
 
     func format(_ v: Double) -> String { String(format: "%.4f", v) }

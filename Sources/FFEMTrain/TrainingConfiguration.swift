@@ -58,6 +58,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var validFile: String? = nil
     public var validImgRootPath: String? = nil
     public var validEvery = 1
+    /// Batches of un-augmented training crops over which BN statistics are recalibrated before each
+    /// validation and checkpoint (0: off, keep the running averages).
+    public var recalibrationBatches = 16
     // Run.
     public var outputDir = "out/train"
     public var threads = 2
@@ -78,7 +81,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         case validPairs = "valid_pairs", validFile = "valid_file", validImgRootPath = "valid_img_root_path", validEvery = "valid_every"
         case outputDir = "output_dir", threads, seed, resume
         case identitiesPerBatch = "identities_per_batch", imagesPerIdentity = "images_per_identity", squaredDistance = "squared_distance"
-        case savedBackbone = "saved_backbone", checkpoint
+        case savedBackbone = "saved_backbone", checkpoint, recalibrationBatches = "bn_recalibration_batches"
     }
 
     /// Decodes keys that are present and keeps defaults for the rest (so a config may hold a few keys).
@@ -107,6 +110,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         identitiesPerBatch = try value(.identitiesPerBatch, identitiesPerBatch); imagesPerIdentity = try value(.imagesPerIdentity, imagesPerIdentity)
         squaredDistance = try value(.squaredDistance, squaredDistance)
         savedBackbone = try c.decodeIfPresent(String.self, forKey: .savedBackbone); checkpoint = try c.decodeIfPresent(String.self, forKey: .checkpoint)
+        recalibrationBatches = try value(.recalibrationBatches, recalibrationBatches)
     }
 
     /// 1 for classifier pretraining, 2 for metric learning.

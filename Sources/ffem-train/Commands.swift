@@ -44,6 +44,7 @@ let trainOptions: [OptionSpec] = [
     .option("valid-file", "FILE", help: "image_list.json with the boxes of the pair images (default: the train file)."),
     .option("valid-img-root-path", "DIR", help: "Folder of the pair images (default: --img-root-path)."),
     .option("valid-every", "N", help: "Validate every N epochs.", default: "1"),
+    .option("bn-recalibration-batches", "N", help: "Recalibrate BN statistics over N batches of plain training crops before each validation/checkpoint (0: off).", default: "16"),
     .option("output-dir", "DIR", help: "Where checkpoints, log.jsonl and the plot go.", default: "out/train"),
     .option("threads", "N", help: "Threads for BLAS and parallel loops.", default: "2"),
     .option("seed", "N", help: "Seed of initialisation, shuffling and augmentation.", default: "1"),

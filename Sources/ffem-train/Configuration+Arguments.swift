@@ -71,6 +71,7 @@ extension TrainingConfiguration {
         string("valid-file") { c.validFile = $0 }
         string("valid-img-root-path") { c.validImgRootPath = $0 }
         try int("valid-every") { c.validEvery = $0 }
+        try int("bn-recalibration-batches") { c.recalibrationBatches = $0 }
         string("output-dir") { c.outputDir = $0 }
         try int("threads") { c.threads = $0 }
         if given("seed"), let v = try arguments.int("seed") { c.seed = UInt64(max(0, v)) }

@@ -97,8 +97,8 @@ import Testing
     }
 
     @Test func theDistanceThresholdIsSquaredForSquaredDistances() {
-        #expect(CollapseMonitor(margin: 0.2, distance: .euclidean).distanceThreshold == 0.05)
-        #expect(abs(CollapseMonitor(margin: 0.2, distance: .squaredEuclidean).distanceThreshold - 0.0025) < 1e-15)
+        #expect(CollapseMonitor(margin: 0.2, distance: .euclidean).distanceThreshold == 0.1)
+        #expect(abs(CollapseMonitor(margin: 0.2, distance: .squaredEuclidean).distanceThreshold - 0.01) < 1e-15)
         #expect(CollapseMonitor(for: TripletLoss(mining: .adversarial)).margin == nil)
     }
 }

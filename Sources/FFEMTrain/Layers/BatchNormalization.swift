@@ -17,6 +17,9 @@ public final class BatchNormalization: Layer {
     /// x̂ and 1/√(σ² + ε) of the last training forward pass, for backward.
     let normalized = FloatBuffer(count: 0)
     var inverseStd: [Float]
+    /// While set, training passes replace the running statistics by the cumulative average of the
+    /// batch statistics seen so far (BN recalibration, see `Network.recalibrateBatchNormalization`).
+    var recalibrationCount: Int?
 
     public init(name: String, input: Shape, epsilon: Float, momentum: Float) {
         outputShape = input
@@ -70,9 +73,11 @@ public final class BatchNormalization: Layer {
             for k in 0..<c {
                 let variance = Float(squares[k] / Double(rows))
                 inverseStd[k] = 1 / (variance + epsilon).squareRoot()
-                runningMean.value[k] = momentum * runningMean.value[k] + (1 - momentum) * mean[k]
-                runningVariance.value[k] = momentum * runningVariance.value[k] + (1 - momentum) * variance
+                let decay = recalibrationCount.map { Float($0) / Float($0 + 1) } ?? momentum
+                runningMean.value[k] = decay * runningMean.value[k] + (1 - decay) * mean[k]
+                runningVariance.value[k] = decay * runningVariance.value[k] + (1 - decay) * variance
             }
+            if let count = recalibrationCount { recalibrationCount = count + 1 }
             normalized.resize(rows * c)
             let inverse = inverseStd, xhat = normalized.pointer, g = gamma.value.pointer, b = beta.value.pointer
             Parallel.forEachRange(rows, threads: context.threads) { part in

@@ -5,8 +5,8 @@
 /// of omoindrot/tensorflow-triplet-loss describes (#6, #25: "the loss gets stuck at exactly the margin").
 ///
 /// A step *looks collapsed* when at least one of these holds (thresholds in `Thresholds`):
-/// - **distances**: mean pairwise distance between normalised embeddings < δ = 0.05 (Euclidean units,
-///   i.e. a mean cosine above ≈ 0.9987; δ² = 0.0025 when the loss uses squared distances);
+/// - **distances**: mean pairwise distance between normalised embeddings < δ = 0.1 (Euclidean units,
+///   i.e. a mean cosine above ≈ 0.995; δ² = 0.01 when the loss uses squared distances);
 /// - **margin lock**: |L − α| ≤ 0.01·α, |mean dₐₙ − mean dₐₚ| ≤ 0.01·α and ≥ 99 % of triplets active:
 ///   with all distances equal every hinge is exactly α (not checked for the adversarial loss, which has
 ///   no margin);
@@ -23,7 +23,7 @@ public struct CollapseMonitor: Sendable {
         /// Consecutive collapsed-looking steps before the verdict.
         public var window = 20
         /// δ: mean pairwise Euclidean distance below which the embeddings count as one point.
-        public var pairwiseDistance = 0.05
+        public var pairwiseDistance = 0.1
         /// Relative tolerance of "L = α" and of "mean dₐₙ = mean dₐₚ", as a fraction of α.
         public var marginTolerance = 0.01
         /// Minimum fraction of active triplets for the margin lock.

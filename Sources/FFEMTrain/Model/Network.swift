@@ -122,6 +122,17 @@ public final class Network {
         }
     }
 
+    /// BN recalibration: replaces every batch norm's running statistics by the average of the batch
+    /// statistics over `batches` (training-mode forward passes, no weight change). With Keras's 0.99
+    /// momentum a short run leaves the running statistics far from the data's (0.99^135 ≈ 0.26 of
+    /// the initial 0/1 remain after 135 steps); this makes inference see the trained network.
+    public func recalibrateBatchNormalization(_ batches: [(input: FloatBuffer, count: Int)]) {
+        let norms = layers.compactMap { $0 as? BatchNormalization }
+        for bn in norms { bn.recalibrationCount = 0 }
+        for batch in batches { forward(batch.input, batch: batch.count, isTraining: true) }
+        for bn in norms { bn.recalibrationCount = nil }
+    }
+
     public func zeroGradients() {
         for parameter in parameters { parameter.gradient.zero() }
     }
