@@ -118,7 +118,7 @@ public enum FFQReader {
         return (count, offset)
     }
 
-    private static func decodeOperation(_ r: ByteReader, at at: Int, index: Int,
+    private static func decodeOperation(_ r: ByteReader, at: Int, index: Int,
                                         payloads: BufferTable) throws(FFQError) -> QuantizedOperation {
         let rawCode = r.u32(at: at)
         guard let code = OperationCode(rawValue: rawCode) else { throw .unknownOperation(index: index, code: rawCode) }

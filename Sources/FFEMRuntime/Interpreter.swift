@@ -6,9 +6,11 @@ public struct InterpreterOptions: Equatable, Sendable {
     /// FFEM_ISA_* bits the kernel table may use (intersected with the CPU's); nil = the CPU's,
     /// restricted by the FFEM_ISA environment variable (`ffem_isa_mask_from_environment`).
     public var isaMask: UInt32?
-    /// Worker threads requested (≥ 1). This runtime runs every op on the calling thread: Embedded
-    /// Swift has no Dispatch, and a pthread pool in C is not written yet. The value is accepted
-    /// and reported back as `Interpreter.requestedThreads`; `Interpreter.threads` is 1.
+    /// Threads per invocation, caller included (≥ 1). With more than 1, a pthread pool
+    /// (`ffem_parallel.h`; Embedded Swift has no Dispatch) is created at load and the large ops are
+    /// split into row bands / slices (`StepPartition`); the bytes computed are identical for every
+    /// thread count. `Interpreter.threads` reports the threads actually running (1 if the pool
+    /// could not be created).
     public var threads: Int
 
     public init(isaMask: UInt32? = nil, threads: Int = 1) {
@@ -29,7 +31,8 @@ public struct InterpreterOptions: Equatable, Sendable {
 ///   embedding[i] = (q[i] − zp) / ‖q − zp‖₂   (= L2-normalised dequantisation scale·(q − zp), scale > 0)
 /// and all zeros when q = zp everywhere.
 ///
-/// An interpreter is not thread-safe: one invocation at a time (its arena is shared state).
+/// An interpreter is not thread-safe: one invocation at a time (its arena is shared state). With
+/// `threads` > 1 it runs each large op on its own pool, the calling thread included.
 public final class Interpreter {
     public let metadata: ModelMetadata
     /// The activation tensors (shapes, quantization); tensor 0 is the input, the last the embedding.
@@ -37,15 +40,18 @@ public final class Interpreter {
     public let plan: MemoryPlan
     /// The mask the kernel table was filled from.
     public let isaMask: UInt32
-    /// Threads the caller asked for, and threads used (always 1, see `InterpreterOptions.threads`).
+    /// Threads the caller asked for, and threads running each invocation (see `InterpreterOptions.threads`).
     public let requestedThreads: Int
-    public let threads = 1
+    public let threads: Int
     /// The C names of the kernels the ops call, in op order.
     public let kernelNames: [String]
 
     private let memory = LoadTimeMemory()
     private let arena: UnsafeMutableRawPointer
-    private let steps: UnsafeMutableBufferPointer<InterpreterStep>
+    /// The tasks of all steps, step after step; step i is tasks[groups[i].start ..< + groups[i].count].
+    private let tasks: UnsafeMutableBufferPointer<InterpreterStep>
+    private let groups: UnsafeMutableBufferPointer<(start: Int, count: Int)>
+    private let pool: OpaquePointer?
     private let outputZeroPoint: Int32
     private let int8Output: UnsafeMutableBufferPointer<Int8>
     private let floatOutput: UnsafeMutableBufferPointer<Float>
@@ -66,15 +72,21 @@ public final class Interpreter {
         // One spare cache line: no kernel reads past a tensor's end, but a vector tail load that
         // did could still not leave the arena.
         arena = memory.bytes(plan.arenaBytes + LoadTimeMemory.alignment)
+        pool = options.threads > 1 ? ffem_thread_pool_create(options.threads) : nil
+        threads = ffem_thread_pool_threads(pool)
         var builder = StepBuilder(table: table, memory: memory, arena: arena, plan: plan, tensors: model.tensors)
         var prepared: [InterpreterStep] = []
+        var ranges: [(start: Int, count: Int)] = []
         var names: [String] = []
         for (index, operation) in model.operations.enumerated() {
             let (step, name) = builder.step(for: operation, output: index + 1)
-            prepared.append(step)
+            let parts = StepPartition.split(step, parts: threads, memory: memory)
+            ranges.append((prepared.count, parts.count))
+            prepared.append(contentsOf: parts)
             names.append(name)
         }
-        steps = UnsafeMutableBufferPointer(start: memory.copy(prepared), count: prepared.count)
+        tasks = UnsafeMutableBufferPointer(start: memory.copy(prepared), count: prepared.count)
+        groups = UnsafeMutableBufferPointer(start: memory.copy(ranges), count: ranges.count)
         kernelNames = names
         let embeddingSize = model.embeddingSize
         outputZeroPoint = model.outputQuantization.zeroPoint
@@ -129,7 +141,15 @@ public final class Interpreter {
     public var arenaAddress: UnsafeRawPointer { UnsafeRawPointer(arena) }
 
     private func run() {
-        for step in steps { step.run() }
+        for group in groups {
+            if group.count == 1 {
+                tasks[group.start].run()
+            } else {
+                ffem_thread_pool_run(pool, { context, index in
+                    context!.assumingMemoryBound(to: InterpreterStep.self)[index].run()
+                }, UnsafeMutableRawPointer(tasks.baseAddress! + group.start), group.count)
+            }
+        }
         let output = (arena + plan.offsets[tensors.count - 1]).assumingMemoryBound(to: Int8.self)
         var sumOfSquares: Int64 = 0
         for i in 0..<int8Output.count {
@@ -145,6 +165,8 @@ public final class Interpreter {
     }
 
     deinit {
-        steps.baseAddress?.deinitialize(count: steps.count)
+        ffem_thread_pool_destroy(pool)
+        tasks.baseAddress?.deinitialize(count: tasks.count)
+        groups.baseAddress?.deinitialize(count: groups.count)
     }
 }

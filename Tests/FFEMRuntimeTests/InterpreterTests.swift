@@ -102,11 +102,15 @@ struct RuntimeISA: Sendable, CustomStringConvertible {
     /// The acceptance's "no allocation inside an invocation": every malloc-family call of this thread
     /// is counted (CFFEMRuntimeTestSupport interposes them); a control allocation proves the counter
     /// sees allocations; then repeated invocations must count zero, and the arena and output buffers
-    /// must stay where the load put them.
-    @Test func invokeAllocatesNothing() throws {
-        let model = try TinyModels.residual(seed: 6)
+    /// must stay where the load put them. (With a pool, the workers' calls are not counted: they run
+    /// only the kernels, which never allocate.)
+    @Test(arguments: [1, 2])
+    func invokeAllocatesNothing(threads: Int) throws {
+        let model = try TinyModels.residual(seed: 6, inputSize: 30, channels: 16)
         for isa in RuntimeISA.all {
-            let interpreter = try Interpreter(model: model, options: isa.options)
+            var options = isa.options
+            options.threads = threads
+            let interpreter = try Interpreter(model: model, options: options)
             let input = TinyModels.input(for: model, seed: 6)
             let pixels = [UInt8](repeating: 200, count: interpreter.inputCount)
             let arena = interpreter.arenaAddress
@@ -136,10 +140,26 @@ struct RuntimeISA: Sendable, CustomStringConvertible {
         }
     }
 
-    @Test func acceptsAThreadsOptionAndRunsOnOneThread() throws {
-        let model = try TinyModels.residual(seed: 8)
-        let interpreter = try Interpreter(model: model, options: InterpreterOptions(threads: 4))
-        #expect(interpreter.requestedThreads == 4 && interpreter.threads == 1)
-        #expect(throws: FFQError.self) { try Interpreter(model: model, options: InterpreterOptions(threads: 0)) }
+    @Test func everyThreadCountGivesIdenticalBytes() throws {
+        for model in [try TinyModels.residual(seed: 8, inputSize: 33, channels: 24, embedding: 9),
+                      try TinyModels.remainingOps(seed: 8, inputSize: 40, channels: 19)] {
+            let input = TinyModels.input(for: model, seed: 8)
+            let expected = ReferenceInterpreter(model: model).run(input: input).last!
+            for isa in RuntimeISA.all {
+                for threads in [1, 2, 3, 5] {
+                    var options = isa.options
+                    options.threads = threads
+                    let interpreter = try Interpreter(model: model, options: options)
+                    #expect(interpreter.requestedThreads == threads && interpreter.threads == threads)
+                    for _ in 0..<3 {
+                        input.withUnsafeBufferPointer { interpreter.invoke(input: $0) }
+                        #expect(Array(interpreter.int8Embedding) == expected, "\(isa), \(threads) threads")
+                    }
+                }
+            }
+        }
+        #expect(throws: FFQError.self) {
+            try Interpreter(model: try TinyModels.residual(seed: 8), options: InterpreterOptions(threads: 0))
+        }
     }
 }
