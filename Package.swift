@@ -40,6 +40,8 @@ let package = Package(
         .executableTarget(name: "ffem-data", dependencies: ["FFEMData", "FFEMCLI"]),
         /// Verification and identification metrics over embeddings: pairs files, ROC, fold accuracy, Recall@k, reports.
         .target(name: "FFEMEval", dependencies: ["FFEMCore"]),
+        .executableTarget(name: "ffem-quantize", dependencies: ["FFEMQuant", "FFEMTrain", "FFEMRuntime", "FFEMEval", "FFEMData", "FFEMCLI", "COpenBLAS"],
+                          swiftSettings: [.swiftLanguageMode(.v5)]),
         /// Post-training quantization: BN folding, calibration, int8 weights and requantization parameters.
         .target(name: "FFEMQuant", dependencies: ["FFEMTrain", "FFEMRuntime", "FFEMData", "FFEMCore", "CFFEMKernels"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
@@ -67,7 +69,7 @@ let package = Package(
         .testTarget(name: "FFEMEvalTests", dependencies: ["FFEMEval", "FFEMCore"]),
         .testTarget(name: "FFEMTrainTests", dependencies: ["FFEMTrain", "FFEMData", "FFEMCore", "FFEMTestSupport"],
                     swiftSettings: [.swiftLanguageMode(.v5)]),
-        .testTarget(name: "FFEMQuantTests", dependencies: ["FFEMQuant", "FFEMTrain", "FFEMCore"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .testTarget(name: "FFEMQuantTests", dependencies: ["FFEMQuant", "FFEMTrain", "FFEMRuntime", "FFEMData", "FFEMImage", "FFEMCore", "FFEMTestSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "CLITests", dependencies: ["ffem-data", "FFEMImage", "FFEMCore"]),
         .testTarget(name: "CFFEMKernelsTests", dependencies: ["CFFEMKernels", "FFEMRuntime", "FFEMCore"]),
         /// Per-thread allocation counting for the runtime's no-allocation test (interposes malloc in the test binary).

@@ -1,4 +1,5 @@
 // FFEMQuant — Calibrator.swift: activation ranges from the float network run over calibration crops.
+import FFEMRuntime
 import FFEMTrain
 
 /// Runs the float network (inference mode: BN running statistics, equal to the folded graph) over

@@ -1,26 +1,18 @@
 // FFEMQuant — QuantizationParameters.swift: int8 scales, zero points, weights, biases and multipliers
 // (DESIGN.md §7, TFLite's int8 specification).
 import CFFEMKernels
+import FFEMRuntime
 
-/// An activation tensor's int8 encoding: real = scale·(q − zeroPoint).
-public struct ActivationQuantization: Equatable, Sendable {
-    public var scale: Float
-    public var zeroPoint: Int32
-
+/// Choosing and applying an activation tensor's int8 encoding (real = scale·(q − zeroPoint)).
+extension ActivationQuantization {
     /// The encoding of a clipping range: the range is widened to contain 0, scale = (hi − lo)/255,
     /// and the zero point is −128 − lo/scale rounded and clamped to [−128, 127] (TFLite's
     /// ChooseQuantizationParams nudge), so that real 0 is exactly representable.
     public init(lower: Float, upper: Float) {
         let lo = min(lower, 0), hi = max(upper, 0)
         let scale = hi > lo ? (hi - lo) / 255 : 1
-        self.scale = scale
         let zero = (-128 - lo / scale).rounded()
-        zeroPoint = Int32(max(-128, min(127, zero)))
-    }
-
-    public init(scale: Float, zeroPoint: Int32) {
-        self.scale = scale
-        self.zeroPoint = zeroPoint
+        self.init(scale: scale, zeroPoint: Int32(max(-128, min(127, zero))))
     }
 
     /// The network input (DESIGN.md §4): (p − 128)/128 is exactly q = p − 128 at scale 1/128, zero point 0.

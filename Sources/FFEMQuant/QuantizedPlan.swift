@@ -1,5 +1,6 @@
 // FFEMQuant — QuantizedPlan.swift: every integer parameter of every operation, computed once at
 // quantization time (all float math happens here, none at inference).
+import FFEMRuntime
 import FFEMTrain
 
 /// Per-output-channel requantization of an int32 accumulator (DESIGN.md §7).
@@ -12,7 +13,7 @@ public struct Requantization: Sendable, Equatable {
 }
 
 /// An operation with int8 weights, int32 biases and integer multipliers.
-public enum QuantizedOperation: Sendable {
+public enum PlannedOperation: Sendable {
     /// OHWI int8 weights (Cout × k × k × Cin).
     case convolution(kernel: Int, stride: Int, padding: Int, weights: [Int8], bias: [Int32], requantization: Requantization)
     /// [c][ky][kx] int8 weights.
@@ -30,9 +31,9 @@ public enum QuantizedOperation: Sendable {
     case globalAveragePooling(multiplier: Int32, shift: Int32, outputZeroPoint: Int32, outputMin: Int32, outputMax: Int32)
 }
 
-public struct QuantizedNode: Sendable {
+public struct PlannedNode: Sendable {
     public var name: String
-    public var operation: QuantizedOperation
+    public var operation: PlannedOperation
     /// Plan-node indices of the inputs; −1 is the network input.
     public var inputs: [Int]
     public var outputShape: Shape
@@ -41,12 +42,12 @@ public struct QuantizedNode: Sendable {
 
 public struct QuantizedPlan: Sendable {
     public var input: Shape
-    public var nodes: [QuantizedNode]
+    public var nodes: [PlannedNode]
 
     /// Quantizes `graph` given the encoding of every folded tensor (`activations[k]` for node k).
     public static func make(_ graph: FoldedGraph, activations: [ActivationQuantization]) throws(QuantizationError) -> QuantizedPlan {
         func quantization(of input: Int) -> ActivationQuantization { input == -1 ? .networkInput : activations[input] }
-        var nodes: [QuantizedNode] = []
+        var nodes: [PlannedNode] = []
         for (k, node) in graph.nodes.enumerated() {
             let out = activations[k]
             let (clampLow, clampHigh) = node.clamp.map { out.clamp(lower: $0.lower, upper: $0.upper) } ?? (-128, 127)
@@ -60,7 +61,7 @@ public struct QuantizedPlan: Sendable {
                 }
                 return Requantization(multipliers: multipliers, shifts: shifts, outputZeroPoint: out.zeroPoint, outputMin: clampLow, outputMax: clampHigh)
             }
-            let operation: QuantizedOperation
+            let operation: PlannedOperation
             switch node.operation {
             case let .convolution(kernel, stride, padding, weights, bias, outputs):
                 let q = ChannelWeights(weights, channels: outputs)
@@ -99,7 +100,7 @@ public struct QuantizedPlan: Sendable {
                 let (m, s) = try quantizeMultiplier(Double(inputScale) / (Double(pixels) * Double(out.scale)))
                 operation = .globalAveragePooling(multiplier: m, shift: s, outputZeroPoint: out.zeroPoint, outputMin: clampLow, outputMax: clampHigh)
             }
-            nodes.append(QuantizedNode(name: node.name, operation: operation, inputs: node.inputs, outputShape: node.outputShape, output: out))
+            nodes.append(PlannedNode(name: node.name, operation: operation, inputs: node.inputs, outputShape: node.outputShape, output: out))
         }
         return QuantizedPlan(input: graph.input, nodes: nodes)
     }

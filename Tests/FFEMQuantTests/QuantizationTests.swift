@@ -1,5 +1,6 @@
 import FFEMCore
 import Testing
+import FFEMRuntime
 @testable import FFEMQuant
 @testable import FFEMTrain
 
