@@ -45,7 +45,7 @@ let package = Package(
         /// Post-training quantization: BN folding, calibration, int8 weights and requantization parameters.
         .target(name: "FFEMQuant", dependencies: ["FFEMTrain", "FFEMRuntime", "FFEMData", "FFEMCore", "CFFEMKernels"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
-        .executableTarget(name: "ffem-eval", dependencies: ["FFEMTrain", "FFEMEval", "FFEMData", "FFEMCLI", "COpenBLAS"],
+        .executableTarget(name: "ffem-eval", dependencies: ["FFEMTrain", "FFEMRuntime", "FFEMEval", "FFEMData", "FFEMCLI", "COpenBLAS"],
                           swiftSettings: [.swiftLanguageMode(.v5)]),
         /// The float trainer: layers with explicit backward passes, architectures as data, losses, optimisers, checkpoints.
         .target(name: "FFEMTrain", dependencies: ["FFEMCore", "FFEMData", "CFFEMKernels", "COpenBLAS"],

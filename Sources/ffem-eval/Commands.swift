@@ -6,7 +6,8 @@ let rootCommand = CommandSpec(
     abstract: "Evaluate a face-embedding model: verification on a pairs file, Recall@k over a labelled list.",
     discussion: "Pairs files in the ORL format (path1 path2 same fold) or LFW's pairs.txt. Reports 10-fold best-threshold accuracy (mean ± std), ROC AUC, EER, TAR at each FAR, VAL at FAR 1e-3, the cosine threshold for each FAR, and Recall@1/@k.",
     options: [
-        .option("checkpoint", "FILE", help: "A float checkpoint (.safetensors) written by ffem-train.", required: true),
+        .option("model", "FILE", help: "The model: a float checkpoint (.safetensors) from ffem-train or an int8 model (.ffq) from ffem-quantize."),
+        .option("checkpoint", "FILE", help: "Same as --model (the float checkpoint)."),
         .option("pairs", "FILE", help: "Verification pairs (ORL or LFW format)."),
         .option("pairs-format", "NAME", help: "orl or lfw (default: detected from the first line)."),
         .option("list", "FILE", help: "image_list.json with the boxes (and labels) of the images.", required: true),
@@ -19,4 +20,7 @@ let rootCommand = CommandSpec(
         .option("batch-size", "N", help: "Images per forward pass.", default: "64"),
         .option("threads", "N", help: "Threads.", default: "2"),
     ],
-    examples: ["ffem-eval --checkpoint out/phase1/best.safetensors --pairs data/orl/pairs-heldout.txt --list data/orl/image_list.json --img-root-path data/orl --roc out/roc.svg"])
+    examples: [
+        "ffem-eval --model out/phase1/best.safetensors --pairs data/orl/pairs-heldout.txt --list data/orl/image_list.json --img-root-path data/orl --roc out/roc.svg",
+        "ffem-eval --model out/model.ffq --pairs data/orl/pairs-heldout.txt --list data/orl/image_list.json --img-root-path data/orl",
+    ])

@@ -5,6 +5,7 @@ import FFEMCore
 import FFEMData
 import FFEMEval
 import FFEMImage
+import FFEMRuntime
 import FFEMTrain
 import Foundation
 
@@ -28,18 +29,17 @@ func runEvaluation(_ arguments: ParsedArguments) throws(CommandError) {
     let ks = try numbers(arguments.string("recall-k") ?? "1", option: "recall-k").map { Int($0) }
     guard fars.allSatisfy({ $0 > 0 && $0 <= 1 }) else { throw CommandError.usage("--far: every FAR must be in (0, 1]") }
     openblas_set_num_threads(Int32(threads))
-    let checkpointPath = try arguments.requiredString("checkpoint")
+    guard let checkpointPath = arguments.string("model") ?? arguments.string("checkpoint") else {
+        throw CommandError.usage("missing --model FILE (a .safetensors checkpoint or a .ffq model)")
+    }
     let listPath = try arguments.requiredString("list")
     let root = try arguments.requiredString("img-root-path")
-    let network: Network
-    let policy: CropPolicy
+    let embedder: any Embedder
     let dataset: Dataset
     do {
-        let file = try Checkpoint.read(checkpointPath)
-        network = try Network(spec: try Checkpoint.architecture(of: file, path: checkpointPath), seed: 0, threads: threads)
-        try Checkpoint.restore(network.parameters + network.buffers, from: file, path: checkpointPath)
-        let configuration = try JSONDecoder().decode(TrainingConfiguration.self, from: Data((file.metadata["config"] ?? "{}").utf8))
-        policy = CropPolicy(scale: configuration.cropScale, makesSquare: configuration.cropSquare)
+        embedder = checkpointPath.hasSuffix(".ffq")
+            ? try Int8Embedder(path: checkpointPath, threads: threads)
+            : try FloatEmbedder(path: checkpointPath, threads: threads, batchSize: batchSize)
         dataset = try Dataset.load(listFile: listPath, imageRoot: root)
     } catch let error as DatasetErrors {
         throw CommandError.dataError(error.description)
@@ -59,8 +59,7 @@ func runEvaluation(_ arguments: ParsedArguments) throws(CommandError) {
                 guard let index = position[path] else { throw CommandError.dataError("\(pairsPath): image '\(path)' is not in \(listPath)") }
                 indices.append(index)
             }
-            let embeddings = try EmbeddingExtractor.embeddings(network: network, store: store, indices: indices, policy: policy,
-                                                               batchSize: batchSize, flip: flip)
+            let embeddings = try embedder.embeddings(store: store, indices: indices, flip: flip)
             var byPath: [String: [Float]] = [:]
             for (k, path) in pairs.distinctPaths.enumerated() { byPath[path] = embeddings[k] }
             var report = try VerificationEvaluator.evaluate(pairs: pairs, targetFARs: fars, embeddings: byPath)
@@ -73,8 +72,7 @@ func runEvaluation(_ arguments: ParsedArguments) throws(CommandError) {
             }
         } else {
             let indices = Array(dataset.entries.indices)
-            let embeddings = try EmbeddingExtractor.embeddings(network: network, store: store, indices: indices, policy: policy,
-                                                               batchSize: batchSize, flip: flip)
+            let embeddings = try embedder.embeddings(store: store, indices: indices, flip: flip)
             let recall = try RecallAtK.evaluate(rawEmbeddings: embeddings, labels: dataset.entries.map { $0.label }, ks: ks)
             for k in ks { print(String(format: "Recall@%d: %.4f", k, recall.recall(at: k) ?? 0)) }
         }
