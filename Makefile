@@ -57,9 +57,14 @@ demo: data
 		--preview $(OUT)/crops.png
 	$(BIN)/ffem-train --config configs/orl-phase1.json --output-dir $(OUT)/phase1
 	$(BIN)/ffem-train --config configs/orl-phase2.json --saved-backbone $(OUT)/phase1/best.safetensors --output-dir $(OUT)/phase2
-	$(BIN)/ffem-eval --checkpoint $(OUT)/phase2/best.safetensors --pairs $(DATA)/pairs-heldout.txt \
+	$(BIN)/ffem-eval --model $(OUT)/phase2/best.safetensors --pairs $(DATA)/pairs-heldout.txt \
 		--list $(DATA)/image_list.json --img-root-path $(DATA) --roc $(OUT)/phase2/roc.svg --json $(OUT)/phase2/eval.json
-	@echo "demo: crops $(OUT)/crops.png; models $(OUT)/phase1/best.safetensors, $(OUT)/phase2/best.safetensors; curves $(OUT)/phase*/training.svg; ROC $(OUT)/phase2/roc.svg"
+	$(BIN)/ffem-quantize --model $(OUT)/phase2/best.safetensors --calib Calibration/orl/calibration.json \
+		--output $(OUT)/model.ffq --pairs $(DATA)/pairs-heldout.txt
+	$(BIN)/ffem-eval --model $(OUT)/model.ffq --pairs $(DATA)/pairs-heldout.txt \
+		--list $(DATA)/image_list.json --img-root-path $(DATA) --json $(OUT)/model.ffq.eval.json
+	@echo "demo: crops $(OUT)/crops.png; float models $(OUT)/phase1/best.safetensors, $(OUT)/phase2/best.safetensors;"
+	@echo "      curves $(OUT)/phase*/training.svg; ROC $(OUT)/phase2/roc.svg; int8 model $(OUT)/model.ffq (report $(OUT)/model.ffq.report.json)"
 
 bench-data: data
 	scripts/bench-data.sh
