@@ -35,6 +35,8 @@ public enum FFQError: Error, Equatable, Sendable, CustomStringConvertible {
     case argumentOutOfRange(operation: Int, argument: String, value: Int, range: String)
     /// The model as a whole is unusable (no ops, output not a vector, …).
     case invalidModel(reason: String)
+    /// An interpreter option is out of range (not a property of the model).
+    case invalidOption(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -71,6 +73,8 @@ public enum FFQError: Error, Equatable, Sendable, CustomStringConvertible {
             return "op \(operation): \(argument) = \(value) is outside \(range)"
         case .invalidModel(let reason):
             return "invalid model: \(reason)"
+        case .invalidOption(let name, let reason):
+            return "invalid interpreter option \(name): \(reason)"
         }
     }
 }

@@ -12,6 +12,8 @@ public struct InterpreterOptions: Equatable, Sendable {
     /// thread count. `Interpreter.threads` reports the threads actually running (1 if the pool
     /// could not be created).
     public var threads: Int
+    /// The largest `threads` accepted.
+    public static let maximumThreads = 64
 
     public init(isaMask: UInt32? = nil, threads: Int = 1) {
         self.isaMask = isaMask
@@ -59,8 +61,8 @@ public final class Interpreter {
     /// Validates and prepares `model` (see the type's description).
     public init(model: QuantizedModel, options: InterpreterOptions = InterpreterOptions()) throws(FFQError) {
         try ModelValidator.validate(model)
-        guard options.threads >= 1 else {
-            throw .invalidModel(reason: "threads = \(options.threads), must be at least 1")
+        guard (1...InterpreterOptions.maximumThreads).contains(options.threads) else {
+            throw .invalidOption(name: "threads", reason: "\(options.threads) is outside 1...\(InterpreterOptions.maximumThreads)")
         }
         metadata = model.metadata
         tensors = model.tensors

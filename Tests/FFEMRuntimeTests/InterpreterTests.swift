@@ -155,8 +155,10 @@ struct RuntimeISA: Sendable, CustomStringConvertible {
                 }
             }
         }
-        #expect(throws: FFQError.self) {
-            try Interpreter(model: try TinyModels.residual(seed: 8), options: InterpreterOptions(threads: 0))
+        for threads in [0, InterpreterOptions.maximumThreads + 1] {
+            #expect(throws: FFQError.invalidOption(name: "threads", reason: "\(threads) is outside 1...64")) {
+                try Interpreter(model: try TinyModels.residual(seed: 8), options: InterpreterOptions(threads: threads))
+            }
         }
     }
 }
