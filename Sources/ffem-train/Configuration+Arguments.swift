@@ -39,8 +39,9 @@ extension TrainingConfiguration {
         try int("identities-per-batch") { c.identitiesPerBatch = $0 }
         try int("images-per-identity") { c.imagesPerIdentity = $0 }
         if arguments.flag("squared-distance") { c.squaredDistance = true }
-        string("saved-backbone") { c.savedBackbone = $0 }
-        string("checkpoint") { c.checkpoint = $0 }
+        // A hand-over given on the command line replaces the config file's (either kind).
+        string("saved-backbone") { c.savedBackbone = $0; c.checkpoint = nil }
+        string("checkpoint") { c.checkpoint = $0; c.savedBackbone = nil }
         string("arch") { c.architecture = $0 }
         try int("embedding-dim") { c.embeddingDim = $0 }
         try int("input-size") { c.inputSize = $0 }
