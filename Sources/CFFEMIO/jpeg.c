@@ -32,7 +32,18 @@ static void install_guard(j_common_ptr cinfo, guarded_error *guard, char *error)
   guard->message = error;
 }
 
-static int valid_denominator(uint32_t d) { return d == 1 || d == 2 || d == 4 || d == 8; }
+/// Refuses a scale libjpeg cannot do and data that does not start with a JPEG SOI marker.
+static int check_input(const uint8_t *data, size_t size, uint32_t d, char *error) {
+  if (d != 1 && d != 2 && d != 4 && d != 8) {
+    snprintf(error, FFEM_IO_ERROR_SIZE, "JPEG scale 1/%u is not one of 1, 1/2, 1/4, 1/8", d);
+    return -1;
+  }
+  if (size < 4 || data[0] != 0xFF || data[1] != 0xD8) {
+    snprintf(error, FFEM_IO_ERROR_SIZE, "not a JPEG file (no SOI marker)");
+    return -1;
+  }
+  return 0;
+}
 
 /// Reads the header and sets up the scaled output; returns 0 or −1 (after longjmp cleanup by caller).
 static int prepare(struct jpeg_decompress_struct *cinfo, const uint8_t *data, size_t size, uint32_t denominator,
@@ -60,14 +71,7 @@ static int prepare(struct jpeg_decompress_struct *cinfo, const uint8_t *data, si
 
 int ffem_jpeg_output_info(const uint8_t *data, size_t size, uint32_t scale_denominator, ffem_jpeg_info *info,
                           char *error) {
-  if (!valid_denominator(scale_denominator)) {
-    snprintf(error, FFEM_IO_ERROR_SIZE, "JPEG scale 1/%u is not one of 1, 1/2, 1/4, 1/8", scale_denominator);
-    return -1;
-  }
-  if (size < 4 || data[0] != 0xFF || data[1] != 0xD8) {
-    snprintf(error, FFEM_IO_ERROR_SIZE, "not a JPEG file (no SOI marker)");
-    return -1;
-  }
+  if (check_input(data, size, scale_denominator, error) != 0) return -1;
   struct jpeg_decompress_struct cinfo;
   guarded_error guard;
   install_guard((j_common_ptr)&cinfo, &guard, error);
@@ -108,14 +112,7 @@ static uint32_t clamp_coordinate(int64_t v, uint32_t limit) {
 
 int ffem_jpeg_decode_region(const uint8_t *data, size_t size, uint32_t scale_denominator, int64_t x0, int64_t y0,
                             int64_t x1, int64_t y1, uint8_t **pixels, ffem_jpeg_region *region, char *error) {
-  if (!valid_denominator(scale_denominator)) {
-    snprintf(error, FFEM_IO_ERROR_SIZE, "JPEG scale 1/%u is not one of 1, 1/2, 1/4, 1/8", scale_denominator);
-    return -1;
-  }
-  if (size < 4 || data[0] != 0xFF || data[1] != 0xD8) {
-    snprintf(error, FFEM_IO_ERROR_SIZE, "not a JPEG file (no SOI marker)");
-    return -1;
-  }
+  if (check_input(data, size, scale_denominator, error) != 0) return -1;
   struct jpeg_decompress_struct cinfo;
   guarded_error guard;
   uint8_t *volatile buffer = NULL;

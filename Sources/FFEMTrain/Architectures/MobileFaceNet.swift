@@ -42,6 +42,21 @@ extension ModelBuilder {
         }
         return last
     }
+
+    /// MobileNetV2's stage table: for each (t, c, n, s), n inverted residuals with expansion t and c
+    /// output channels, the first with stride s. Returns the output channels.
+    @discardableResult
+    mutating func invertedResidualStages(_ settings: [(t: Int, c: Int, n: Int, s: Int)], inputChannels: Int, activation: Operation) -> Int {
+        var channels = inputChannels
+        for (stage, setting) in settings.enumerated() {
+            for k in 0..<setting.n {
+                invertedResidual("stage\(stage + 1).\(k)", inputChannels: channels, expansion: setting.t, outputChannels: setting.c,
+                                 stride: k == 0 ? setting.s : 1, activation: activation)
+                channels = setting.c
+            }
+        }
+        return channels
+    }
 }
 
 public enum Architectures {
@@ -50,15 +65,8 @@ public enum Architectures {
         var b = ModelBuilder(name: "mobilefacenet", input: Shape(inputSize, inputSize, 3))
         b.convolutionBlock("conv1", kernel: 3, stride: 2, outputChannels: 64, activation: .prelu, from: -1)
         b.depthwiseBlock("conv2", kernel: 3, stride: 1, activation: .prelu)
-        var channels = 64
-        let settings: [(t: Int, c: Int, n: Int, s: Int)] = [(2, 64, 5, 2), (4, 128, 1, 2), (2, 128, 6, 1), (4, 128, 1, 2), (2, 128, 2, 1)]
-        for (stage, setting) in settings.enumerated() {
-            for k in 0..<setting.n {
-                b.invertedResidual("stage\(stage + 1).\(k)", inputChannels: channels, expansion: setting.t, outputChannels: setting.c,
-                                   stride: k == 0 ? setting.s : 1, activation: .prelu)
-                channels = setting.c
-            }
-        }
+        b.invertedResidualStages([(2, 64, 5, 2), (4, 128, 1, 2), (2, 128, 6, 1), (4, 128, 1, 2), (2, 128, 2, 1)], inputChannels: 64,
+                                 activation: .prelu)
         b.convolutionBlock("conv3", kernel: 1, stride: 1, outputChannels: 512, activation: .prelu)
         let spatial = (inputSize + 15) / 16
         b.depthwiseBlock("gdc", kernel: spatial, stride: 1, activation: nil, padding: .valid)
@@ -112,15 +120,8 @@ public enum Architectures {
     public static func mobileNetV2(embeddingSize: Int = 512, inputSize: Int = 112) -> ModelSpec {
         var b = ModelBuilder(name: "mobilenetv2", input: Shape(inputSize, inputSize, 3))
         b.convolutionBlock("conv1", kernel: 3, stride: 2, outputChannels: 32, activation: .relu6, from: -1)
-        var channels = 32
-        let settings: [(t: Int, c: Int, n: Int, s: Int)] = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
-        for (stage, setting) in settings.enumerated() {
-            for k in 0..<setting.n {
-                b.invertedResidual("stage\(stage + 1).\(k)", inputChannels: channels, expansion: setting.t, outputChannels: setting.c,
-                                   stride: k == 0 ? setting.s : 1, activation: .relu6)
-                channels = setting.c
-            }
-        }
+        b.invertedResidualStages([(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)],
+                                 inputChannels: 32, activation: .relu6)
         b.convolutionBlock("conv2", kernel: 1, stride: 1, outputChannels: 1280, activation: .relu6)
         b.add("pool", .globalAveragePooling)
         b.add("features.dense", .dense(outputs: embeddingSize, hasBias: false))
