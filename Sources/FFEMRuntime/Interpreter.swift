@@ -14,10 +14,15 @@ public struct InterpreterOptions: Equatable, Sendable {
     public var threads: Int
     /// The largest `threads` accepted.
     public static let maximumThreads = 64
+    /// Keep every tensor readable after `invoke` (`Interpreter.tensorBytes`): the arena then holds
+    /// all tensors side by side instead of reusing memory. For per-layer diagnostics, not for
+    /// deployment.
+    public var preservesAllTensors: Bool
 
-    public init(isaMask: UInt32? = nil, threads: Int = 1) {
+    public init(isaMask: UInt32? = nil, threads: Int = 1, preservesAllTensors: Bool = false) {
         self.isaMask = isaMask
         self.threads = threads
+        self.preservesAllTensors = preservesAllTensors
     }
 }
 
@@ -70,7 +75,7 @@ public final class Interpreter {
         var table = ffem_kernel_table()
         ffem_kernel_table_fill(&table, options.isaMask ?? ffem_isa_mask_from_environment(nil))
         isaMask = table.isa_mask
-        plan = MemoryPlanner.plan(model)
+        plan = MemoryPlanner.plan(model, preservingAllTensors: options.preservesAllTensors)
         // One spare cache line: no kernel reads past a tensor's end, but a vector tail load that
         // did could still not leave the arena.
         arena = memory.bytes(plan.arenaBytes + LoadTimeMemory.alignment)
@@ -133,7 +138,9 @@ public final class Interpreter {
     /// The L2-normalised float embedding of the last invocation (E values).
     public var embedding: UnsafeBufferPointer<Float> { UnsafeBufferPointer(floatOutput) }
 
-    /// The bytes of tensor `index` in the arena (valid only while that tensor is live: see `plan`).
+    /// The bytes of tensor `index` in the arena. After `invoke`, valid for the input, the
+    /// embedding and — with `InterpreterOptions.preservesAllTensors` — every tensor; otherwise a
+    /// tensor's bytes may have been reused once its lifetime (`plan.lifetimes`) ended.
     public func tensorBytes(_ index: Int) -> UnsafeBufferPointer<Int8> {
         UnsafeBufferPointer(start: (arena + plan.offsets[index]).assumingMemoryBound(to: Int8.self),
                             count: plan.sizes[index])

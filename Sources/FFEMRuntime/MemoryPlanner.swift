@@ -47,9 +47,15 @@ public enum MemoryPlanner {
         return lifetimes
     }
 
-    /// The plan of `model`'s activations.
-    public static func plan(_ model: QuantizedModel) -> MemoryPlan {
-        plan(sizes: model.tensors.map { $0.shape.elementCount }, lifetimes: lifetimes(of: model))
+    /// The plan of `model`'s activations. With `preservingAllTensors`, every tensor lives to the
+    /// end (no two share bytes), so all of them can be read after an invocation (per-layer
+    /// comparisons, e.g. the quantizer's SQNR report).
+    public static func plan(_ model: QuantizedModel, preservingAllTensors: Bool = false) -> MemoryPlan {
+        var lifetimes = lifetimes(of: model)
+        if preservingAllTensors {
+            for t in lifetimes.indices { lifetimes[t].last = model.operations.count + 1 }
+        }
+        return plan(sizes: model.tensors.map { $0.shape.elementCount }, lifetimes: lifetimes)
     }
 
     /// Greedy placement of buffers of `sizes` bytes alive over `lifetimes`.

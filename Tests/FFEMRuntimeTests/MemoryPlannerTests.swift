@@ -55,6 +55,17 @@ import Testing
         #expect(plan.arenaBytes == 2 * 640)
     }
 
+    @Test func preservingAllTensorsGivesEachItsOwnBytes() throws {
+        let model = try TinyModels.residual(seed: 3)
+        let plan = MemoryPlanner.plan(model, preservingAllTensors: true)
+        expectSound(plan)
+        for t in 0..<plan.sizes.count {
+            for u in 0..<t {
+                #expect(plan.offsets[t] + plan.sizes[t] <= plan.offsets[u] || plan.offsets[u] + plan.sizes[u] <= plan.offsets[t])
+            }
+        }
+    }
+
     @Test func interpreterReportsItsArena() throws {
         let model = try TinyModels.residual(seed: 2, inputSize: 20, channels: 24, embedding: 16)
         let interpreter = try Interpreter(model: model)

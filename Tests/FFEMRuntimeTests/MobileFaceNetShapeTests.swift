@@ -64,13 +64,21 @@ enum MobileFaceNetShapes {
         #expect(model.tensors[model.outputTensor].shape == TensorShape(height: 1, width: 1, channels: 128))
         let loaded = try FFQReader.read(try FFQWriter.serialize(model))
         let input = TinyModels.input(for: model, seed: 21)
-        let expected = ReferenceInterpreter(model: model).run(input: input).last!
+        let all = ReferenceInterpreter(model: model).run(input: input)
+        let expected = all.last!
         #expect(Set(expected).count > 16)
         for isa in RuntimeISA.all {
             var options = isa.options
             options.threads = isa.bit == 1 ? 1 : 2
             let interpreter = try Interpreter(model: loaded, options: options)
             input.withUnsafeBufferPointer { interpreter.invoke(input: $0) }
+            // Every layer, not just the embedding: the same model with all tensors kept.
+            options.preservesAllTensors = true
+            let preserving = try Interpreter(model: loaded, options: options)
+            input.withUnsafeBufferPointer { preserving.invoke(input: $0) }
+            for t in 0..<model.tensors.count where Array(preserving.tensorBytes(t)) != all[t] {
+                Issue.record("\(isa): tensor \(t) (after op \(model.operations[t == 0 ? 0 : t - 1].name)) differs")
+            }
             #expect(Array(interpreter.int8Embedding) == expected, "\(isa), \(options.threads) threads")
             let largest = interpreter.plan.sizes.max()!, total = interpreter.plan.sizes.reduce(0, +)
             #expect(interpreter.plan.arenaBytes < total / 4, "arena \(interpreter.plan.arenaBytes) of \(total)")
