@@ -17,7 +17,7 @@ APT_PACKAGES = pkg-config libjpeg-dev libv4l-dev libopenblas-dev python3-pip pyt
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user-static
 APT_PACKAGES_ARM64 = libjpeg62-turbo-dev:arm64 libv4l-dev:arm64
 
-.PHONY: all deps build test demo data bench-data embedded-check arm-test swift-test onnx-check clean
+.PHONY: all deps build test demo data bench-data embedded-check arm-test swift-test onnx-check asan-check clean
 
 all: build
 
@@ -40,7 +40,11 @@ arm-test: deps
 onnx-check: deps
 	scripts/onnx-check.sh
 
-test: swift-test embedded-check arm-test onnx-check
+# The .ffq loader's damage tests (every single-byte corruption and truncation) under AddressSanitizer.
+asan-check: deps
+	$(SWIFT) test --sanitize=address --scratch-path .build-asan --filter FFEMRuntimeTests
+
+test: swift-test embedded-check arm-test onnx-check asan-check
 	@echo "make test: all suites passed"
 
 $(DATA)/image_list.json: datasets/orl/boxes.json datasets/orl/pairs-heldout.txt | build
@@ -70,4 +74,4 @@ bench-data: data
 	scripts/bench-data.sh
 
 clean:
-	rm -rf .build .build-embedded $(OUT) data
+	rm -rf .build .build-embedded .build-asan $(OUT) data
