@@ -57,8 +57,8 @@ let package = Package(
         // MARK: Benchmarks
         /// Machine measurements for ffem-bench (clock, MAC peaks, copy bandwidth). libc only.
         .target(name: "CFFEMBenchSupport"),
-        /// `ffem-bench kernels`: every int8 kernel on the MobileFaceNet layer shapes, per ISA.
-        .executableTarget(name: "ffem-bench", dependencies: ["CFFEMKernels", "CFFEMBenchSupport", "FFEMCLI", "FFEMCore"]),
+        /// `ffem-bench kernels`: every int8 kernel on the MobileFaceNet layer shapes, per ISA; `model`: whole-model latency; `crops`: crops for other engines.
+        .executableTarget(name: "ffem-bench", dependencies: ["CFFEMKernels", "CFFEMBenchSupport", "FFEMCLI", "FFEMCore", "FFEMRuntime", "FFEMData", "FFEMImage"]),
 
         // MARK: Tests
         .testTarget(name: "FFEMCoreTests", dependencies: ["FFEMCore", "FFEMCLI"]),

@@ -23,11 +23,13 @@ let kernelsCommand = CommandSpec(
     ],
     examples: ["swift run -c release ffem-bench kernels", "ffem-bench kernels --isa avx512vnni --layer b1"])
 
-let rootCommand = CommandSpec(name: "ffem-bench", abstract: "FFEM benchmarks.", subcommands: [kernelsCommand])
+let rootCommand = CommandSpec(name: "ffem-bench", abstract: "FFEM benchmarks.", subcommands: [kernelsCommand, modelCommand, cropsCommand])
 
 CommandRunner.main(root: rootCommand, arguments: Array(CommandLine.arguments.dropFirst())) { (arguments: ParsedArguments) throws(CommandError) in
     switch arguments.commandPath.last {
     case "kernels": try runKernels(arguments)
+    case "model": try runModel(arguments)
+    case "crops": try runCrops(arguments)
     default: throw CommandError.usage("unknown subcommand")
     }
 }
