@@ -60,7 +60,7 @@ demo: data
 	$(BIN)/ffem-data check --train-file $(DATA)/image_list.json --img-root-path $(DATA) --num-identity 40 \
 		--preview $(OUT)/crops.png
 	$(BIN)/ffem-train --config configs/orl-phase1.json --output-dir $(OUT)/phase1
-	$(BIN)/ffem-train --config configs/orl-phase2.json --saved-backbone $(OUT)/phase1/best.safetensors --output-dir $(OUT)/phase2
+	$(BIN)/ffem-train --config configs/orl-phase2.json --checkpoint $(OUT)/phase1/best.safetensors --output-dir $(OUT)/phase2
 	$(BIN)/ffem-eval --model $(OUT)/phase2/best.safetensors --pairs $(DATA)/pairs-heldout.txt \
 		--list $(DATA)/image_list.json --img-root-path $(DATA) --roc $(OUT)/phase2/roc.svg --json $(OUT)/phase2/eval.json
 	$(BIN)/ffem-quantize --model $(OUT)/phase2/best.safetensors --calib Calibration/orl/calibration.json \
