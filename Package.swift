@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "FFEMRuntime", dependencies: ["FFEMCore", "CFFEMKernels"]),
         /// Frame sources: V4L2 camera, JPEG files, raw recorded streams.
         .target(name: "FFEMCapture", dependencies: ["FFEMCore", "FFEMImage", "CFFEMKernels", "CLibV4L2"]),
+        /// The edge command line: camera / recorded frames / images → crops → int8 embeddings (JSON lines); enroll; check.
+        .executableTarget(name: "ffem-edge", dependencies: ["FFEMRuntime", "FFEMCapture", "FFEMImage", "FFEMCLI", "FFEMCore"]),
 
         // MARK: Workstation
         /// Datasets: `image_list.json`, validation, augmentation, batching, the packed dataset file.
