@@ -13,17 +13,18 @@ DATA = data/orl
 OUT = out
 ORL_CACHE = .build/orl-cache
 
-APT_PACKAGES = pkg-config libjpeg-dev libv4l-dev libopenblas-dev python3-pip python3-venv \
+APT_PACKAGES = pkg-config libjpeg-dev libv4l-dev libopenblas-dev python3-pip python3-venv jq \
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user-static
 APT_PACKAGES_ARM64 = libjpeg62-turbo-dev:arm64 libv4l-dev:arm64
+APT_PACKAGES_ARMHF = libjpeg62-turbo-dev:armhf libv4l-dev:armhf
 
-.PHONY: all deps build test demo data bench-data embedded-check arm-test swift-test onnx-check asan-check clean
+.PHONY: all deps build test demo data bench-data embedded-check arm-test swift-test onnx-check asan-check clean edge edge-test
 
 all: build
 
 # Installs the Debian packages that are missing (idempotent; sudo when not root).
 deps:
-	@scripts/install-deps.sh $(APT_PACKAGES) -- $(APT_PACKAGES_ARM64)
+	@scripts/install-deps.sh $(APT_PACKAGES) -- $(APT_PACKAGES_ARM64) $(APT_PACKAGES_ARMHF)
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
@@ -36,6 +37,15 @@ embedded-check: deps
 
 arm-test: deps
 	scripts/arm/test-arm.sh
+
+# ffem-edge for one board (Targets/*.json): make edge TARGET=rpi4|rpi5|armv7|jetson|x86_64
+# → out/edge/$(TARGET)/ffem-edge (dynamic) and ffem-edge-static.
+edge: deps
+	scripts/edge/build-edge.sh $(TARGET)
+
+# Every board's ffem-edge under qemu-user against the x86 build's embeddings.
+edge-test: deps
+	scripts/edge/test-edge-qemu.sh
 
 onnx-check: deps
 	scripts/onnx-check.sh
