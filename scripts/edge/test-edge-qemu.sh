@@ -17,8 +17,9 @@
 # op kind, small enough that CI can run all 400 images on every board). Default FFEM_EDGE_EVERY: 1
 # for the golden model, 10 (one image per identity) for others — a MobileFaceNet image costs about
 # a second per ISA under qemu.
-# Work folder: $FFEM_EDGE_WORK (default /tmp/ffem-edge-qemu). Boards: $FFEM_EDGE_TARGETS (default
-# every Targets/*.json, e.g. "rpi4 armv7").
+# Work folder: $FFEM_EDGE_WORK (default /tmp/ffem-edge-qemu); binaries: $FFEM_EDGE_OUT and
+# $FFEM_EDGE_SCRATCH as in build-edge.sh. Boards: $FFEM_EDGE_TARGETS (default every
+# Targets/*.json, e.g. "rpi4 armv7").
 # Prints one line per run and, last, exactly "N passed, M failed". Exit status 0 iff M = 0.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -75,7 +76,7 @@ without_timestamps "$W/host.jsonl" >"$W/host.embeddings"
 run_board() {
   local board=$1 target triple qemu=() cpu expected_isa expected_gemm dir
   target=$(jq -r .target "$board")
-  dir=out/edge/$target
+  dir=${FFEM_EDGE_OUT:-out/edge}/$target
   if ! scripts/edge/build-edge.sh "$target" >"$W/build-$target.log" 2>&1; then
     fail "$target: build (log $W/build-$target.log)"; return
   fi
