@@ -43,9 +43,11 @@ arm-test: deps
 edge: deps
 	scripts/edge/build-edge.sh $(TARGET)
 
-# Every board's ffem-edge under qemu-user against the x86 build's embeddings.
+# Every board's ffem-edge under qemu-user, then the aarch64 one on an emulated arm64 board with a
+# vivid camera, against the x86 build's embeddings.
 edge-test: deps
 	scripts/edge/test-edge-qemu.sh
+	scripts/edge/test-edge-camera-arm64.sh
 
 onnx-check: deps
 	scripts/onnx-check.sh
