@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # FFEM — builds ffem-edge for one board (issue 8): Embedded Swift objects through SwiftPM, linked by
 # hand against the board's glibc, libv4l2 and libjpeg (Debian multiarch packages), once as a
-# dynamic PIE and once as a static PIE.
+# dynamic PIE and once statically.
 #
 # Usage: scripts/edge/build-edge.sh TARGET      TARGET = rpi4 | rpi5 | armv7 | jetson | x86_64
 #        (the "target" field of a Targets/*.json board description, which holds the triples, the
 #        cross compiler and the flags used here)
-# Output: out/edge/<target>/ffem-edge (dynamic) and out/edge/<target>/ffem-edge-static (static-pie);
-#         the last lines give their sizes. $FFEM_EDGE_OUT overrides out/edge.
+# Output: out/edge/<target>/ffem-edge (dynamic PIE) and out/edge/<target>/ffem-edge-static
+#         (static-pie; -static on armv7), stripped; the last two lines give their sizes.
+#         $FFEM_EDGE_OUT overrides out/edge.
 # Scratch: /tmp/ffem-build-edge-<swift triple> ($FFEM_EDGE_SCRATCH overrides the prefix), shared by
 #          the boards of one triple: rpi4, rpi5 and jetson are one ARMv8.0 binary (kernels are
 #          picked at run time), so building the second one only relinks.
@@ -95,8 +96,8 @@ done
 # 3. Link. The shim gives Embedded Swift its C-locale number parsing and a line-buffered stdout;
 #    the Unicode tables come from the toolchain (only the members the program uses are linked).
 "$cc" "${c_board_flags[@]}" -O2 -fPIE -c "$HERE/edge-libc-shims.c" -o "$out/edge-libc-shims.o"
-unicode=/opt/swift/usr/lib/swift/embedded/$swift_triple/libswiftUnicodeDataTables.a
-[ -f "$unicode" ] || unicode=$(dirname "$(command -v swift)")/../lib/swift/embedded/$swift_triple/libswiftUnicodeDataTables.a
+unicode=$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift/embedded/$swift_triple/libswiftUnicodeDataTables.a
+[ -f "$unicode" ] || { echo "build-edge: the toolchain has no $unicode" >&2; exit 1; }
 # The board's libraries and what they need, from its own pkg-config files.
 mapfile -t libs < <(PKG_CONFIG_LIBDIR=$multiarch_lib/pkgconfig pkg-config --static --libs libv4l2 libjpeg | tr ' ' '\n' | grep -v '^$')
 link=("$cc" "${c_board_flags[@]}" "${objects[@]}" "$out/edge-libc-shims.o" "$unicode"
