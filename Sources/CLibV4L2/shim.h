@@ -213,16 +213,17 @@ static inline int ffem_fd_open_append(const char *path) {
   int r; do { r = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644); } while (r == -1 && errno == EINTR); return r;
 }
 static inline int ffem_fd_close(int fd) { return fd > 2 ? close(fd) : 0; }
-/// read() retried on EINTR: bytes read (0 at end of file) or -1.
-static inline ssize_t ffem_fd_read(int fd, void *buffer, size_t count) {
-  ssize_t r; do { r = read(fd, buffer, count); } while (r == -1 && errno == EINTR); return r;
-}
-/// Reads exactly `count` bytes unless the file ends first: bytes read, or -1.
-static inline ssize_t ffem_fd_read_full(int fd, void *buffer, size_t count) {
+/// read(): bytes read (0 at end of file) or -1 with errno. EINTR is returned, not retried, so a
+/// caller blocked on a pipe can notice a stop request (then retry when there is none).
+static inline ssize_t ffem_fd_read(int fd, void *buffer, size_t count) { return read(fd, buffer, count); }
+/// Reads until `count` bytes, the end of the file, or an interruption by a signal (EINTR, with
+/// `*interrupted` set to 1): bytes read, or -1 on another error.
+static inline ssize_t ffem_fd_read_full(int fd, void *buffer, size_t count, int *interrupted) {
   size_t done = 0;
+  *interrupted = 0;
   while (done < count) {
-    ssize_t r = ffem_fd_read(fd, (char *)buffer + done, count - done);
-    if (r < 0) return -1;
+    ssize_t r = read(fd, (char *)buffer + done, count - done);
+    if (r < 0) { if (errno == EINTR) { *interrupted = 1; break; } return -1; }
     if (r == 0) break;
     done += (size_t)r;
   }
@@ -253,7 +254,8 @@ static inline int64_t ffem_fd_size(int fd) {
 static volatile sig_atomic_t ffem_stop_flag_ = 0;
 static inline void ffem_stop_handler_(int signal_number) { (void)signal_number; ffem_stop_flag_ = 1; }
 /// Installs the handler for SIGINT and SIGTERM (no SA_RESTART: a blocking poll/read returns EINTR,
-/// so the loop notices the request at once). Also ignores SIGPIPE (a closed output pipe is an error, not death).
+/// so the loop notices the request at once), unblocks both, and ignores SIGPIPE (a closed output
+/// pipe is then a write error, not death).
 static inline void ffem_stop_install(void) {
   struct sigaction a;
   memset(&a, 0, sizeof a);
@@ -262,6 +264,12 @@ static inline void ffem_stop_install(void) {
   sigaction(SIGINT, &a, NULL);
   sigaction(SIGTERM, &a, NULL);
   signal(SIGPIPE, SIG_IGN);
+  // A parent may have started us with these signals blocked (the mask is inherited): unblock them.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  sigprocmask(SIG_UNBLOCK, &stop, NULL);
 }
 static inline int ffem_stop_requested(void) { return ffem_stop_flag_ != 0; }
 static inline void ffem_stop_request(void) { ffem_stop_flag_ = 1; }

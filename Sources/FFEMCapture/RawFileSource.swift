@@ -5,6 +5,7 @@ import FFEMImage
 /// Frames stored back to back in one file (or a pipe, `-` = stdin), each
 /// `format.frameBytes(width:height:)` bytes, packed rows, no header. The file is read one frame at a
 /// time into one buffer allocated at open, so memory stays bounded however long the recording.
+/// A read interrupted by a signal ends the stream when a stop was requested (`StopRequest`).
 public final class RawFileSource: FrameSource {
     public let path: String
     public let width: Int
@@ -50,8 +51,18 @@ public final class RawFileSource: FrameSource {
     public var summary: String { "raw \(path): \(width)x\(height) \(format.name)" }
 
     public func nextFrame() throws(CaptureError) -> Frame? {
-        let got = ffem_fd_read_full(descriptor, buffer.baseAddress, frameBytes)
-        if got < 0 { throw CaptureError("'\(path)': frame \(nextIndex): \(String(cString: ffem_strerror(ffem_errno())))") }
+        var got = 0
+        while got < frameBytes {
+            var interrupted: Int32 = 0
+            let read = ffem_fd_read_full(descriptor, buffer.baseAddress! + got, frameBytes - got, &interrupted)
+            if read < 0 { throw CaptureError("'\(path)': frame \(nextIndex): \(String(cString: ffem_strerror(ffem_errno())))") }
+            got += read
+            if interrupted != 0 {
+                if StopRequest.isRequested { return nil }
+                continue
+            }
+            break
+        }
         if got == 0 { return nil }
         guard got == frameBytes else {
             throw CaptureError("'\(path)': frame \(nextIndex) is truncated (\(got) of \(frameBytes) bytes)")

@@ -92,16 +92,19 @@ enum EdgeSetup {
         }
     }
 
+    /// The `--box` options (checked before anything is opened, so a bad box is a usage error).
+    static func fixedBoxes(_ arguments: ParsedArguments) throws(EdgeError) -> [FaceBox] {
+        let texts = arguments.strings("box")
+        if !texts.isEmpty && arguments.isGiven("boxes") { throw .usage("give --box or --boxes, not both") }
+        guard texts.count <= BoxSource.maximumBoxesPerFrame else { throw .usage("at most \(BoxSource.maximumBoxesPerFrame) --box options") }
+        var boxes: [FaceBox] = []
+        for text in texts { boxes.append(try BoxSource.parseOption(text)) }
+        return boxes
+    }
+
     /// Fixed boxes, a box stream, the image list's boxes, or the whole frame.
-    static func boxes(_ arguments: ParsedArguments, images: [ImageEntry]?) throws(EdgeError) -> BoxSource {
-        let fixed = arguments.strings("box")
-        if !fixed.isEmpty && arguments.isGiven("boxes") { throw .usage("give --box or --boxes, not both") }
-        if !fixed.isEmpty {
-            guard fixed.count <= BoxSource.maximumBoxesPerFrame else { throw .usage("at most \(BoxSource.maximumBoxesPerFrame) --box options") }
-            var boxes: [FaceBox] = []
-            for text in fixed { boxes.append(try BoxSource.parseOption(text)) }
-            return .fixed(boxes)
-        }
+    static func boxes(_ arguments: ParsedArguments, fixed: [FaceBox], images: [ImageEntry]?) throws(EdgeError) -> BoxSource {
+        if !fixed.isEmpty { return .fixed(fixed) }
         if let path = arguments.string("boxes") { return .stream(try LineReader(path: path)) }
         if let images, images.contains(where: { $0.box != nil }) { return .perImage(images.map { $0.box }) }
         return .wholeFrame()

@@ -1,8 +1,10 @@
 // ffem-edge — LineReader.swift: lines of a file or of stdin, read through one fixed buffer.
 import CLibV4L2
+import FFEMCapture
 
 /// Reads `\n`-terminated lines from a file descriptor through a buffer of `capacity` bytes
-/// allocated once; a longer line is an error (memory stays bounded whatever the input).
+/// allocated once; a longer line is an error (memory stays bounded whatever the input). A read
+/// interrupted by SIGINT/SIGTERM ends the input (`StopRequest`).
 final class LineReader {
     let name: String
     private let descriptor: Int32
@@ -48,7 +50,13 @@ final class LineReader {
                 throw .data("\(name):\(lineNumber + 1): line longer than \(buffer.count) bytes")
             }
             let got = ffem_fd_read(descriptor, buffer.baseAddress! + end, buffer.count - end)
-            if got < 0 { throw .data("\(name): \(String(cString: ffem_strerror(ffem_errno())))") }
+            if got < 0 {
+                if ffem_errno() == ffem_errno_eintr() {
+                    if StopRequest.isRequested { atEnd = true; end = start }
+                    continue
+                }
+                throw .data("\(name): \(String(cString: ffem_strerror(ffem_errno())))")
+            }
             if got == 0 { atEnd = true } else { end += got }
         }
     }

@@ -20,6 +20,9 @@ func runStream(_ arguments: ParsedArguments, enrolling: Bool) throws(EdgeError) 
         }
         return
     }
+    let fixedBoxes = try EdgeSetup.fixedBoxes(arguments)
+    _ = try EdgeSetup.pixelFormat(arguments)
+    if arguments.isGiven("raw") || arguments.isGiven("camera") { _ = try EdgeSetup.size(arguments) }
     let frameLimit = try EdgeSetup.integer(arguments, "frames", in: 0...Int.max)
     let statsInterval = try EdgeSetup.number(arguments, "stats-interval") ?? 10
     guard statsInterval >= 0 else { throw .usage("--stats-interval: \(statsInterval) is negative") }
@@ -27,7 +30,7 @@ func runStream(_ arguments: ParsedArguments, enrolling: Bool) throws(EdgeError) 
     if enrolling && arguments.string("gallery") == nil { throw .usage("enroll needs --gallery FILE (the gallery to append to)") }
     let interpreter = try EdgeSetup.interpreter(arguments)
     let (source, images) = try EdgeSetup.source(arguments)
-    let boxes = try EdgeSetup.boxes(arguments, images: images)
+    let boxes = try EdgeSetup.boxes(arguments, fixed: fixedBoxes, images: images)
     var gallery: Gallery? = nil
     if !enrolling, let path = arguments.string("gallery") {
         let threshold = try Gallery.threshold(option: thresholdOption, metadata: interpreter.metadata)
@@ -52,7 +55,7 @@ func runStream(_ arguments: ParsedArguments, enrolling: Bool) throws(EdgeError) 
     try pipeline.run()
 }
 
-CommandRunner.main(root: EdgeCommands.run, arguments: Array(CommandLine.arguments.dropFirst())) { (arguments: ParsedArguments) throws(CommandError) in
+CommandRunner.main(root: EdgeCommands.run, arguments: ProcessArguments.read()) { (arguments: ParsedArguments) throws(CommandError) in
     do throws(EdgeError) {
         switch arguments.commandPath.last {
         case "check": try CheckCommand.run(arguments)

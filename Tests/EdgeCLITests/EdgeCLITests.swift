@@ -1,0 +1,189 @@
+// EdgeCLITests — EdgeCLITests.swift: ffem-edge run as a user runs it: outputs, clamping, exit statuses.
+import Foundation
+import Testing
+
+@Suite(.serialized) struct EdgeCLITests {
+    let model = EdgeRunner.tinyModel
+
+    func recording(frames: Int = 4) throws -> String {
+        let folder = try EdgeRunner.scratch("raw")
+        let path = folder.appendingPathComponent("frames.yuyv").path
+        try EdgeRunner.yuyvFrames(width: 64, height: 48, count: frames).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func helpDocumentsEveryOption() throws {
+        let result = try EdgeRunner.run(["--help"])
+        #expect(result.status == 0)
+        for option in ["--camera", "--raw", "--images", "--format", "--size", "--fps", "--model", "--box", "--boxes",
+                       "--output", "--frames", "--stats-interval", "--gallery", "--threshold", "--list-formats"] {
+            #expect(result.standardOutput.contains(option), "\(option) missing from --help")
+        }
+        #expect(result.standardOutput.contains("enroll"))
+        #expect(result.standardOutput.contains("check"))
+    }
+
+    @Test func aBoxStreamGivesOneLinePerBox() throws {
+        let raw = try recording(frames: 4)
+        let boxes = """
+            {"frame": 0, "boxes": [[4, 4, 36, 40], [20, 8, 60, 44]]}
+            {"frame": 2, "boxes": [[10, 10, 30, 30]]}
+
+            {"frame": 3, "boxes": []}
+            """
+        let result = try EdgeRunner.run(["--raw", raw, "--format", "YUYV", "--size", "64x48", "--model", model, "--boxes", "-"],
+                                        input: Data(boxes.utf8))
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.jsonLines
+        #expect(lines.count == 3)
+        #expect(lines.map { $0["frame"] as? Int } == [0, 0, 2])
+        #expect(lines.map { ($0["box"] as? [Double]) ?? [] } == [[4, 4, 36, 40], [20, 8, 60, 44], [10, 10, 30, 30]])
+        for line in lines {
+            let embedding = try #require(line["embedding"] as? [Double])
+            #expect(embedding.count == 8)
+            let norm = embedding.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            #expect(abs(norm - 1) < 1e-5)
+            #expect(line["timestamp"] is Double)
+        }
+        #expect(result.standardError.contains("total: 4 frames, 3 boxes"))
+    }
+
+    @Test func fixedBoxesGiveTheSameEmbeddingForTheSameFrame() throws {
+        let folder = try EdgeRunner.scratch("twice")
+        let path = folder.appendingPathComponent("twice.yuyv").path
+        let frame = EdgeRunner.yuyvFrames(width: 64, height: 48, count: 1)
+        try (frame + frame).write(to: URL(fileURLWithPath: path))
+        let result = try EdgeRunner.run(["--raw", path, "--format", "YUYV", "--size", "64x48", "--model", model, "--box", "8,6,50,44"])
+        #expect(result.status == 0)
+        let lines = result.jsonLines
+        #expect(lines.count == 2)
+        #expect((lines[0]["embedding"] as? [Double]) == (lines[1]["embedding"] as? [Double]))
+    }
+
+    @Test func boxesOutsideTheFrameAreClampedOrReported() throws {
+        let raw = try recording(frames: 1)
+        let result = try EdgeRunner.run(["--raw", raw, "--format", "YUYV", "--size", "64x48", "--model", model,
+                                         "--box", "-20,-10,30,30", "--box", "100,100,140,140", "--box", "10,10,20,20"])
+        #expect(result.status == 0)
+        let lines = result.jsonLines
+        #expect(lines.count == 2)
+        #expect((lines[0]["box"] as? [Double]) == [0, 0, 30, 30])
+        #expect(lines[0]["clamped"] as? Bool == true)
+        #expect(lines[1]["clamped"] == nil)
+        #expect(result.standardError.contains("box [100.0,100.0,140.0,140.0] is outside the 64x48 frame"))
+        #expect(result.standardError.contains("clamped boxes 1, rejected boxes 1"))
+    }
+
+    @Test(arguments: [
+        [String](),                                                         // no source
+        ["--raw", "x.yuyv", "--size", "64x48"],                            // no --format
+        ["--raw", "x.yuyv", "--format", "YUV9", "--size", "64x48"],        // unknown format
+        ["--raw", "x.yuyv", "--format", "YUYV", "--size", "64by48"],       // bad size
+        ["--raw", "x.yuyv", "--format", "YUYV", "--box", "1,2,3"],         // bad box
+        ["--raw", "x.yuyv", "--format", "YUYV", "--box", "5,5,1,1"],       // empty box
+        ["--raw", "x.yuyv", "--format", "YUYV", "--camera", "/dev/video0"], // two sources
+        ["--raw", "x.yuyv", "--format", "YUYV", "--frobnicate"],           // unknown option
+        ["--raw", "x.yuyv", "--format", "YUYV", "--frames", "many"],       // not a number
+    ])
+    func usageErrorsExit64(arguments: [String]) throws {
+        let result = try EdgeRunner.run(["--model", model] + arguments)
+        #expect(result.status == 64, "\(arguments): \(result.standardError)")
+        #expect(result.standardError.hasPrefix("Error: "))
+    }
+
+    @Test func badDataExits65WithThePlace() throws {
+        let raw = try recording(frames: 2)
+        let truncated = raw + ".cut"
+        let data = try Data(contentsOf: URL(fileURLWithPath: raw))
+        try data.prefix(data.count - 10).write(to: URL(fileURLWithPath: truncated))
+        let cut = try EdgeRunner.run(["--raw", truncated, "--format", "YUYV", "--size", "64x48", "--model", model])
+        #expect(cut.status == 65)
+        #expect(cut.standardError.contains("not a whole number of 64x48 YUYV frames"))
+
+        let badLine = try EdgeRunner.run(["--raw", raw, "--format", "YUYV", "--size", "64x48", "--model", model, "--boxes", "-"],
+                                         input: Data("{\"frame\": 0, \"boxes\": [[1,2,3,4]]}\n{\"frame\": 1, \"boxes\": [[1,2,3]]}\n".utf8))
+        #expect(badLine.status == 65)
+        #expect(badLine.standardError.contains("<stdin>:2: boxes[0] must be [x1,y1,x2,y2]"))
+
+        let noModel = try EdgeRunner.run(["--raw", raw, "--format", "YUYV", "--size", "64x48", "--model", "/nonexistent/m.ffq"])
+        #expect(noModel.status == 65)
+        #expect(noModel.standardError.contains("/nonexistent/m.ffq"))
+    }
+
+    @Test func enrollThenIdentify() throws {
+        let raw = try recording(frames: 1)
+        let gallery = try EdgeRunner.scratch("gallery").appendingPathComponent("gallery.jsonl").path
+        for (name, box) in [("alice", "4,4,36,40"), ("bob", "30,4,62,46")] {
+            let enrolled = try EdgeRunner.run(["enroll", "--name", name, "--gallery", gallery, "--raw", raw, "--format", "YUYV",
+                                               "--size", "64x48", "--model", model, "--box", box])
+            #expect(enrolled.status == 0, "\(enrolled.standardError)")
+        }
+        #expect(try String(contentsOfFile: gallery, encoding: .utf8).split(separator: "\n").count == 2)
+        let result = try EdgeRunner.run(["--raw", raw, "--format", "YUYV", "--size", "64x48", "--model", model,
+                                         "--box", "30,4,62,46", "--gallery", gallery, "--threshold", "0.9"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let line = try #require(result.jsonLines.first)
+        #expect(line["match"] as? String == "bob")
+        #expect(abs((line["score"] as? Double ?? 0) - 1) < 1e-5)
+        #expect(line["accepted"] as? Bool == true)
+    }
+
+    @Test func checkSetRoundTripIsBitExact() throws {
+        let folder = try EdgeRunner.scratch("check")
+        // Two PGM images (grey): the check set's images.
+        var images: [String] = []
+        for k in 0..<2 {
+            var bytes = Array("P5\n40 30\n255\n".utf8)
+            for i in 0..<(40 * 30) { bytes.append(UInt8(truncatingIfNeeded: (i * (7 + k)) ^ (i >> 3))) }
+            let path = folder.appendingPathComponent("face\(k).pgm").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            images.append(path)
+        }
+        let checkSet = folder.appendingPathComponent("check.jsonl").path
+        let written = try EdgeRunner.run(["check", "--write-check", checkSet, "--model", model, "--box", "5,3,35,28",
+                                          "--images", images[0], "--images", images[1]])
+        #expect(written.status == 0, "\(written.standardError)")
+        let verified = try EdgeRunner.run(["check", "--check-set", checkSet, "--model", model])
+        #expect(verified.status == 0, "\(verified.standardError)")
+        #expect(verified.standardOutput.contains("2/2 bit-exact"))
+        #expect(verified.standardOutput.contains("check: OK"))
+
+        // A changed expectation must fail the check.
+        var text = try String(contentsOfFile: checkSet, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"int8\":[", with: "\"int8\":[1,")
+        let lines = text.split(separator: "\n").map { line -> String in
+            // keep the length: drop the last element
+            var s = String(line)
+            if let comma = s.range(of: ",", options: .backwards) { s = String(s[..<comma.lowerBound]) + "]}" }
+            return s
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: checkSet, atomically: true, encoding: .utf8)
+        let broken = try EdgeRunner.run(["check", "--check-set", checkSet, "--model", model])
+        #expect(broken.status == 1)
+        #expect(broken.standardError.contains("differ from the check set"))
+    }
+
+    @Test func sigtermStopsCleanlyWithStatistics() throws {
+        let process = Process()
+        process.executableURL = EdgeRunner.executable
+        let raw = try recording(frames: 1)
+        // Boxes from a pipe that never ends: the tool waits for frame 1's line until the signal.
+        process.arguments = ["--raw", "-", "--format", "YUYV", "--size", "64x48", "--model", model, "--box", "4,4,40,40"]
+        let input = Pipe(), out = Pipe(), err = Pipe()
+        process.standardInput = input
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        input.fileHandleForWriting.write(try Data(contentsOf: URL(fileURLWithPath: raw)))
+        Thread.sleep(forTimeInterval: 0.5)
+        process.terminate()
+        // Never hang the suite: a tool that ignores the signal is killed after 20 s (and fails below).
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20) { kill(pid, SIGKILL) }
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(String(decoding: errData, as: UTF8.self).contains("total: 1 frames, 1 boxes"))
+    }
+}
