@@ -90,8 +90,10 @@ final class V4L2Device {
         }
         guard pix.pixelformat == FourCC(chosen).rawValue, Int(pix.width) == request.width, Int(pix.height) == request.height else {
             _ = ffem_v4l2_close(fd)
+            let sameFormat = offers.filter { $0.fourcc == FourCC(chosen) }
             throw CaptureError("\(device) cannot deliver \(FourCC(chosen)) \(request.width)x\(request.height) (it set "
-                + "\(FourCC(rawValue: pix.pixelformat)) \(pix.width)x\(pix.height)); it offers: \(V4L2FormatOffer.list(offers))")
+                + "\(FourCC(rawValue: pix.pixelformat)) \(pix.width)x\(pix.height)); it offers: "
+                + V4L2FormatOffer.list(sameFormat.isEmpty ? offers : sameFormat))
         }
         format = chosen
         stride = max(Int(pix.bytesperline), chosen.rowBytes(width: request.width))
