@@ -73,8 +73,8 @@ let package = Package(
                     swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "FFEMQuantTests", dependencies: ["FFEMQuant", "FFEMTrain", "FFEMRuntime", "FFEMData", "FFEMImage", "FFEMCore", "FFEMTestSupport"], swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "FFEMCaptureTests", dependencies: ["FFEMCapture", "FFEMImage", "FFEMCore"]),
-        /// ffem-edge run as a user runs it (raw recordings, box streams, exit statuses, gallery, check).
-        .testTarget(name: "EdgeCLITests", dependencies: ["ffem-edge"]),
+        /// ffem-edge run as a user runs it (raw recordings, box streams, exit statuses, gallery, check), and its no-allocation frame loop.
+        .testTarget(name: "EdgeCLITests", dependencies: ["ffem-edge", "FFEMCapture", "FFEMImage", "FFEMRuntime", "CFFEMRuntimeTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ffem-data", "FFEMImage", "FFEMCore"]),
         .testTarget(name: "CFFEMKernelsTests", dependencies: ["CFFEMKernels", "FFEMRuntime", "FFEMCore"]),
         /// Per-thread allocation counting for the runtime's no-allocation test (interposes malloc in the test binary).

@@ -53,24 +53,14 @@ final class EdgePipeline {
     func run() throws(EdgeError) {
         var lastReport = Process.monotonicNanoseconds
         while frameLimit.map({ stats.frames < $0 }) ?? true, !StopRequest.isRequested {
-            let begin = Process.monotonicNanoseconds
-            let next: Frame?
+            let more: Bool
             do {
-                next = try source.nextFrame()
+                more = try processNextFrame()
             } catch {
                 Process.printError(stats.report(final: true))
-                throw sourceIsDevice ? .failure(error.description) : .data(error.description)
+                throw error
             }
-            guard let frame = next else { break }
-            let captured = Process.monotonicNanoseconds
-            stats.record(.capture, nanoseconds: captured - begin)
-            let timestamp = frame.timestampNanoseconds != 0 ? frame.timestampNanoseconds : captured
-            try boxes.load(frame: frame.index, width: frame.width, height: frame.height)
-            for box in boxes.boxes {
-                try embed(box, of: frame, timestamp: timestamp)
-            }
-            stats.countFrame()
-            stats.droppedFrames = source.droppedFrames
+            guard more else { break }
             if statsIntervalNanoseconds > 0, Process.monotonicNanoseconds - lastReport >= statsIntervalNanoseconds {
                 Process.printError(stats.report(final: false))
                 lastReport = Process.monotonicNanoseconds
@@ -78,6 +68,29 @@ final class EdgePipeline {
         }
         stats.droppedFrames = source.droppedFrames
         Process.printError(stats.report(final: true))
+    }
+
+    /// One frame: capture, its boxes, and for each box crop → embed → line. False at the end of
+    /// the source. (The unit the no-allocation test measures.)
+    func processNextFrame() throws(EdgeError) -> Bool {
+        let begin = Process.monotonicNanoseconds
+        let next: Frame?
+        do {
+            next = try source.nextFrame()
+        } catch {
+            throw sourceIsDevice ? .failure(error.description) : .data(error.description)
+        }
+        guard let frame = next else { return false }
+        let captured = Process.monotonicNanoseconds
+        stats.record(.capture, nanoseconds: captured - begin)
+        let timestamp = frame.timestampNanoseconds != 0 ? frame.timestampNanoseconds : captured
+        try boxes.load(frame: frame.index, width: frame.width, height: frame.height)
+        for box in boxes.boxes {
+            try embed(box, of: frame, timestamp: timestamp)
+        }
+        stats.countFrame()
+        stats.droppedFrames = source.droppedFrames
+        return true
     }
 
     private func embed(_ given: FaceBox, of frame: Frame, timestamp: UInt64) throws(EdgeError) {
