@@ -19,12 +19,14 @@ enum CheckCommand {
     }
 
     static func run(_ arguments: ParsedArguments) throws(EdgeError) {
-        if let output = arguments.string("write-check") {
+        if let pairs = arguments.string("pairs") {
+            try PairsCheck.run(arguments, pairsPath: pairs)
+        } else if let output = arguments.string("write-check") {
             try write(arguments, to: output)
         } else if let path = arguments.string("check-set") {
             try verify(arguments, checkSet: path)
         } else {
-            throw .usage("check needs --check-set FILE (verify) or --write-check FILE with --images (write)")
+            throw .usage("check needs --check-set FILE (verify), --write-check FILE with --images (write), or --pairs FILE with --images")
         }
     }
 

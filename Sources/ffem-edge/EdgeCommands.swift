@@ -53,7 +53,7 @@ enum EdgeCommands {
 
     static let check = CommandSpec(
         name: "check",
-        abstract: "On-device checks: bit-exact int8 embeddings against a check set, and every ISA against scalar.",
+        abstract: "On-device checks: bit-exact int8 embeddings against a check set under every ISA; verification accuracy on pairs.",
         discussion: "With --write-check (on the workstation) the embeddings of --images are written as a check set: JSON "
             + "lines {\"image\": PATH, \"box\": [...], \"int8\": [...]}. Without it (on the device) every image of --check-set "
             + "is embedded again and its int8 embedding must match byte for byte, under the kernels the runtime picks and "
@@ -65,9 +65,13 @@ enum EdgeCommands {
             .option("images", "LIST", help: "Images of the check set (files or an image_list.json with boxes).", repeatable: true),
             .option("img-root-path", "DIR", help: "Folder the paths of an image_list.json are relative to."),
             .option("box", "x1,y1,x2,y2", help: "Box for images without one (default: the whole image)."),
+            .option("pairs", "FILE", help: "Verification accuracy of the int8 model on a pairs file (\"path1 path2 same fold\" lines, paths as in the --images image_list.json): k-fold accuracy, and TAR/FAR at the model's stored threshold."),
+            .option("float-accuracy", "FRACTION", help: "With --pairs: the float model's accuracy on the same pairs (the quantizer report); fail when int8 is lower by more than --max-drop."),
+            .option("max-drop", "FRACTION", help: "With --float-accuracy: the largest accepted accuracy drop.", default: "0.02"),
         ],
         examples: [
             "ffem-edge check --write-check check.jsonl --images data/orl/image_list.json --model model.ffq",
             "ffem-edge check --check-set check.jsonl --model model.ffq",
+            "ffem-edge check --pairs data/orl/pairs-heldout.txt --images data/orl/image_list.json --model model.ffq --float-accuracy 0.9056",
         ])
 }

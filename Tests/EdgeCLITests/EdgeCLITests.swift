@@ -163,6 +163,34 @@ import Testing
         #expect(broken.standardError.contains("differ from the check set"))
     }
 
+    @Test func pairsAccuracyOnTheDevice() throws {
+        let folder = try EdgeRunner.scratch("pairs")
+        // a and b hold the same pixels (cosine 1); c differs.
+        for (name, k) in [("a", 0), ("b", 0), ("c", 5)] {
+            var bytes = Array("P5\n40 30\n255\n".utf8)
+            for i in 0..<(40 * 30) { bytes.append(UInt8(truncatingIfNeeded: (i * (7 + k)) ^ (i >> 3))) }
+            try Data(bytes).write(to: folder.appendingPathComponent("\(name).pgm"))
+        }
+        let list = "{\"a.pgm\": {\"label\": 0, \"x1\": 2, \"y1\": 2, \"x2\": 38, \"y2\": 28},"
+            + " \"b.pgm\": {\"label\": 0, \"x1\": 2, \"y1\": 2, \"x2\": 38, \"y2\": 28},"
+            + " \"c.pgm\": {\"label\": 1, \"x1\": 2, \"y1\": 2, \"x2\": 38, \"y2\": 28}}"
+        try list.write(to: folder.appendingPathComponent("image_list.json"), atomically: true, encoding: .utf8)
+        try "a.pgm b.pgm 1 1\na.pgm c.pgm 0 1\nb.pgm a.pgm 1 2\nb.pgm c.pgm 0 2\n"
+            .write(to: folder.appendingPathComponent("pairs.txt"), atomically: true, encoding: .utf8)
+        let arguments = ["check", "--pairs", folder.appendingPathComponent("pairs.txt").path,
+                         "--images", folder.appendingPathComponent("image_list.json").path, "--model", model]
+        let result = try EdgeRunner.run(arguments + ["--float-accuracy", "1", "--max-drop", "0"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("int8 verification on 4 pairs (3 images): 2-fold accuracy 100.00%"))
+        try "a.pgm z.pgm 0 1\n".write(to: folder.appendingPathComponent("bad.txt"), atomically: true, encoding: .utf8)
+        let unknown = try EdgeRunner.run(["check", "--pairs", folder.appendingPathComponent("bad.txt").path,
+                                          "--images", folder.appendingPathComponent("image_list.json").path, "--model", model])
+        #expect(unknown.status == 65)
+        #expect(unknown.standardError.contains("bad.txt:1: 'z.pgm' is not in the image list"))
+        let badFraction = try EdgeRunner.run(arguments + ["--float-accuracy", "91"])
+        #expect(badFraction.status == 64)
+    }
+
     @Test func sigtermStopsCleanlyWithStatistics() throws {
         let process = Process()
         process.executableURL = EdgeRunner.executable
