@@ -56,7 +56,7 @@ onnx-check: deps
 asan-check: deps
 	$(SWIFT) test --sanitize=address --scratch-path .build-asan --filter FFEMRuntimeTests
 
-test: swift-test embedded-check arm-test onnx-check asan-check
+test: swift-test embedded-check arm-test onnx-check asan-check edge-test
 	@echo "make test: all suites passed"
 
 $(DATA)/image_list.json: datasets/orl/boxes.json datasets/orl/pairs-heldout.txt | build
