@@ -191,6 +191,22 @@ import Testing
         #expect(badFraction.status == 64)
     }
 
+    @Test func periodicStatisticsAndPlainImageFiles() throws {
+        let folder = try EdgeRunner.scratch("stats")
+        var bytes = Array("P5\n40 30\n255\n".utf8)
+        for i in 0..<(40 * 30) { bytes.append(UInt8(truncatingIfNeeded: i * 13)) }
+        let image = folder.appendingPathComponent("face.pgm").path
+        try Data(bytes).write(to: URL(fileURLWithPath: image))
+        // No box: the whole image; a tiny interval: a report after every frame.
+        let result = try EdgeRunner.run(["--images", image, "--images", image, "--model", model, "--stats-interval", "0.000001"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.jsonLines
+        #expect(lines.count == 2)
+        #expect((lines[0]["box"] as? [Double]) == [0, 0, 40, 30])
+        #expect(result.standardError.components(separatedBy: "ffem-edge: stats: ").count - 1 == 2)
+        #expect(result.standardError.contains("latency ms p50/p99: capture"))
+    }
+
     @Test func sigtermStopsCleanlyWithStatistics() throws {
         let process = Process()
         process.executableURL = EdgeRunner.executable
