@@ -54,7 +54,7 @@ onnx-check: deps
 
 # The .ffq loader's damage tests (every single-byte corruption and truncation) under AddressSanitizer.
 asan-check: deps
-	$(SWIFT) test --sanitize=address --scratch-path .build-asan --filter FFEMRuntimeTests
+	LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan.supp $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter FFEMRuntimeTests
 
 test: swift-test embedded-check arm-test onnx-check asan-check edge-test
 	@echo "make test: all suites passed"
