@@ -19,6 +19,12 @@ CommandRunner.main(root: rootCommand, arguments: Array(CommandLine.arguments.dro
         throw CommandError.dataError(error.description)
     } catch let error as DatasetProblem {
         throw CommandError.dataError(error.description)
+    } catch let error as SafetensorsError {
+        throw CommandError.dataError(error.description)
+    } catch let error as FFQError {
+        throw CommandError.dataError("\(error)")
+    } catch let error as PairsFileError {
+        throw CommandError.dataError(error.description)
     } catch {
         throw CommandError.failure("\(error)")
     }

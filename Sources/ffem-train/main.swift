@@ -85,6 +85,8 @@ func runTraining(_ arguments: ParsedArguments) throws(CommandError) {
         throw error
     } catch let error as TrainingError {
         throw CommandError.failure(error.description)
+    } catch let error as SafetensorsError {
+        throw CommandError.dataError(error.description)
     } catch {
         throw CommandError.failure("\(error)")
     }
