@@ -13,23 +13,44 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-static inline int ffem_v4l2_open(const char *path, int flags) { return v4l2_open(path, flags); }
-static inline int ffem_v4l2_close(int fd) { return v4l2_close(fd); }
+// libv4l2 is referenced weakly: a dynamic build links it (format conversion for any camera,
+// plugins), a static board build may leave it out and then talks to the kernel's V4L2 interface
+// directly — the camera must then offer a format the crop reads natively (YUYV, UYVY, NV12, GREY,
+// RGB24, BGR24). Each call below picks libv4l2 when it is linked in, the system call otherwise.
+#pragma weak v4l2_open
+#pragma weak v4l2_close
+#pragma weak v4l2_ioctl
+#pragma weak v4l2_mmap
+#pragma weak v4l2_munmap
+static inline int ffem_libv4l2_open(const char *path, int flags) { return v4l2_open ? v4l2_open(path, flags) : open(path, flags); }
+static inline int ffem_libv4l2_close(int fd) { return v4l2_close ? v4l2_close(fd) : close(fd); }
+static inline int ffem_libv4l2_ioctl(int fd, unsigned long request, void *arg) {
+  return v4l2_ioctl ? v4l2_ioctl(fd, request, arg) : ioctl(fd, request, arg);
+}
+static inline void *ffem_libv4l2_mmap(void *start, size_t length, int prot, int flags, int fd, int64_t offset) {
+  return v4l2_mmap ? v4l2_mmap(start, length, prot, flags, fd, offset) : mmap(start, length, prot, flags, fd, (off_t)offset);
+}
+static inline int ffem_libv4l2_munmap(void *start, size_t length) { return v4l2_munmap ? v4l2_munmap(start, length) : munmap(start, length); }
+/// 1 when libv4l2 is linked in (its format conversion is available).
+static inline int ffem_libv4l2_is_linked(void) { return v4l2_ioctl != 0; }
+
+static inline int ffem_v4l2_open(const char *path, int flags) { return ffem_libv4l2_open(path, flags); }
+static inline int ffem_v4l2_close(int fd) { return ffem_libv4l2_close(fd); }
 static inline int ffem_errno(void) { return errno; }
-static inline int ffem_v4l2_querycap(int fd, struct v4l2_capability *cap) { return v4l2_ioctl(fd, VIDIOC_QUERYCAP, cap); }
-static inline int ffem_v4l2_enum_fmt(int fd, struct v4l2_fmtdesc *desc) { return v4l2_ioctl(fd, VIDIOC_ENUM_FMT, desc); }
-static inline int ffem_v4l2_enum_framesizes(int fd, struct v4l2_frmsizeenum *size) { return v4l2_ioctl(fd, VIDIOC_ENUM_FRAMESIZES, size); }
-static inline int ffem_v4l2_g_fmt(int fd, struct v4l2_format *fmt) { return v4l2_ioctl(fd, VIDIOC_G_FMT, fmt); }
-static inline int ffem_v4l2_s_fmt(int fd, struct v4l2_format *fmt) { return v4l2_ioctl(fd, VIDIOC_S_FMT, fmt); }
-static inline int ffem_v4l2_s_parm(int fd, struct v4l2_streamparm *parm) { return v4l2_ioctl(fd, VIDIOC_S_PARM, parm); }
-static inline int ffem_v4l2_reqbufs(int fd, struct v4l2_requestbuffers *req) { return v4l2_ioctl(fd, VIDIOC_REQBUFS, req); }
-static inline int ffem_v4l2_querybuf(int fd, struct v4l2_buffer *buf) { return v4l2_ioctl(fd, VIDIOC_QUERYBUF, buf); }
-static inline int ffem_v4l2_qbuf(int fd, struct v4l2_buffer *buf) { return v4l2_ioctl(fd, VIDIOC_QBUF, buf); }
-static inline int ffem_v4l2_dqbuf(int fd, struct v4l2_buffer *buf) { return v4l2_ioctl(fd, VIDIOC_DQBUF, buf); }
-static inline int ffem_v4l2_streamon(int fd) { enum v4l2_buf_type t = V4L2_BUF_TYPE_VIDEO_CAPTURE; return v4l2_ioctl(fd, VIDIOC_STREAMON, &t); }
-static inline int ffem_v4l2_streamoff(int fd) { enum v4l2_buf_type t = V4L2_BUF_TYPE_VIDEO_CAPTURE; return v4l2_ioctl(fd, VIDIOC_STREAMOFF, &t); }
-static inline void *ffem_v4l2_mmap(size_t length, int fd, int64_t offset) { return v4l2_mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset); }
-static inline int ffem_v4l2_munmap(void *start, size_t length) { return v4l2_munmap(start, length); }
+static inline int ffem_v4l2_querycap(int fd, struct v4l2_capability *cap) { return ffem_libv4l2_ioctl(fd, VIDIOC_QUERYCAP, cap); }
+static inline int ffem_v4l2_enum_fmt(int fd, struct v4l2_fmtdesc *desc) { return ffem_libv4l2_ioctl(fd, VIDIOC_ENUM_FMT, desc); }
+static inline int ffem_v4l2_enum_framesizes(int fd, struct v4l2_frmsizeenum *size) { return ffem_libv4l2_ioctl(fd, VIDIOC_ENUM_FRAMESIZES, size); }
+static inline int ffem_v4l2_g_fmt(int fd, struct v4l2_format *fmt) { return ffem_libv4l2_ioctl(fd, VIDIOC_G_FMT, fmt); }
+static inline int ffem_v4l2_s_fmt(int fd, struct v4l2_format *fmt) { return ffem_libv4l2_ioctl(fd, VIDIOC_S_FMT, fmt); }
+static inline int ffem_v4l2_s_parm(int fd, struct v4l2_streamparm *parm) { return ffem_libv4l2_ioctl(fd, VIDIOC_S_PARM, parm); }
+static inline int ffem_v4l2_reqbufs(int fd, struct v4l2_requestbuffers *req) { return ffem_libv4l2_ioctl(fd, VIDIOC_REQBUFS, req); }
+static inline int ffem_v4l2_querybuf(int fd, struct v4l2_buffer *buf) { return ffem_libv4l2_ioctl(fd, VIDIOC_QUERYBUF, buf); }
+static inline int ffem_v4l2_qbuf(int fd, struct v4l2_buffer *buf) { return ffem_libv4l2_ioctl(fd, VIDIOC_QBUF, buf); }
+static inline int ffem_v4l2_dqbuf(int fd, struct v4l2_buffer *buf) { return ffem_libv4l2_ioctl(fd, VIDIOC_DQBUF, buf); }
+static inline int ffem_v4l2_streamon(int fd) { enum v4l2_buf_type t = V4L2_BUF_TYPE_VIDEO_CAPTURE; return ffem_libv4l2_ioctl(fd, VIDIOC_STREAMON, &t); }
+static inline int ffem_v4l2_streamoff(int fd) { enum v4l2_buf_type t = V4L2_BUF_TYPE_VIDEO_CAPTURE; return ffem_libv4l2_ioctl(fd, VIDIOC_STREAMOFF, &t); }
+static inline void *ffem_v4l2_mmap(size_t length, int fd, int64_t offset) { return ffem_libv4l2_mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset); }
+static inline int ffem_v4l2_munmap(void *start, size_t length) { return ffem_libv4l2_munmap(start, length); }
 
 // MARK: helpers for FFEMCapture and ffem-edge (Embedded Swift imports no Glibc)
 
@@ -53,7 +74,7 @@ static inline int ffem_v4l2_set_format(int fd, uint32_t fourcc, uint32_t width, 
   fmt.fmt.pix.pixelformat = fourcc;
   fmt.fmt.pix.field = V4L2_FIELD_NONE;
   int r;
-  do { r = v4l2_ioctl(fd, VIDIOC_S_FMT, &fmt); } while (r == -1 && errno == EINTR);
+  do { r = ffem_libv4l2_ioctl(fd, VIDIOC_S_FMT, &fmt); } while (r == -1 && errno == EINTR);
   if (r == 0) *out = fmt.fmt.pix;
   return r;
 }
@@ -66,7 +87,7 @@ static inline int ffem_v4l2_format_at(int fd, uint32_t index, uint32_t *fourcc, 
   d.index = index;
   d.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
   int r;
-  do { r = v4l2_ioctl(fd, VIDIOC_ENUM_FMT, &d); } while (r == -1 && errno == EINTR);
+  do { r = ffem_libv4l2_ioctl(fd, VIDIOC_ENUM_FMT, &d); } while (r == -1 && errno == EINTR);
   if (r == 0) { *fourcc = d.pixelformat; *emulated = (d.flags & V4L2_FMT_FLAG_EMULATED) ? 1 : 0; }
   return r;
 }
@@ -80,7 +101,7 @@ static inline int ffem_v4l2_size_at(int fd, uint32_t fourcc, uint32_t index, uin
   s.index = index;
   s.pixel_format = fourcc;
   int r;
-  do { r = v4l2_ioctl(fd, VIDIOC_ENUM_FRAMESIZES, &s); } while (r == -1 && errno == EINTR);
+  do { r = ffem_libv4l2_ioctl(fd, VIDIOC_ENUM_FRAMESIZES, &s); } while (r == -1 && errno == EINTR);
   if (r != 0) return r;
   if (s.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
     *min_w = *max_w = s.discrete.width; *min_h = *max_h = s.discrete.height; *discrete = 1;
@@ -96,7 +117,7 @@ static inline int ffem_v4l2_capabilities(int fd, char driver[32], char card[32],
   struct v4l2_capability c;
   memset(&c, 0, sizeof c);
   int r;
-  do { r = v4l2_ioctl(fd, VIDIOC_QUERYCAP, &c); } while (r == -1 && errno == EINTR);
+  do { r = ffem_libv4l2_ioctl(fd, VIDIOC_QUERYCAP, &c); } while (r == -1 && errno == EINTR);
   if (r != 0) return r;
   memcpy(driver, c.driver, 31); driver[31] = 0;
   memcpy(card, c.card, 31); card[31] = 0;
@@ -115,7 +136,7 @@ static inline int ffem_v4l2_set_frame_rate(int fd, uint32_t denominator, uint32_
   p.parm.capture.timeperframe.numerator = 1;
   p.parm.capture.timeperframe.denominator = denominator;
   int r;
-  do { r = v4l2_ioctl(fd, VIDIOC_S_PARM, &p); } while (r == -1 && errno == EINTR);
+  do { r = ffem_libv4l2_ioctl(fd, VIDIOC_S_PARM, &p); } while (r == -1 && errno == EINTR);
   if (r == 0 && (p.parm.capture.capability & V4L2_CAP_TIMEPERFRAME)) {
     *got_num = p.parm.capture.timeperframe.numerator; *got_den = p.parm.capture.timeperframe.denominator;
   } else { *got_num = 0; *got_den = 0; }
@@ -128,7 +149,7 @@ static inline int ffem_v4l2_request_mmap_buffers(int fd, uint32_t *count) {
   memset(&q, 0, sizeof q);
   q.count = *count; q.type = V4L2_BUF_TYPE_VIDEO_CAPTURE; q.memory = V4L2_MEMORY_MMAP;
   int r;
-  do { r = v4l2_ioctl(fd, VIDIOC_REQBUFS, &q); } while (r == -1 && errno == EINTR);
+  do { r = ffem_libv4l2_ioctl(fd, VIDIOC_REQBUFS, &q); } while (r == -1 && errno == EINTR);
   if (r == 0) *count = q.count;
   return r;
 }
@@ -139,10 +160,10 @@ static inline int ffem_v4l2_map_buffer(int fd, uint32_t index, void **start, siz
   memset(&b, 0, sizeof b);
   b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE; b.memory = V4L2_MEMORY_MMAP; b.index = index;
   int r;
-  do { r = v4l2_ioctl(fd, VIDIOC_QUERYBUF, &b); } while (r == -1 && errno == EINTR);
+  do { r = ffem_libv4l2_ioctl(fd, VIDIOC_QUERYBUF, &b); } while (r == -1 && errno == EINTR);
   *start = NULL;
   if (r != 0) return r;
-  void *p = v4l2_mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, b.m.offset);
+  void *p = ffem_libv4l2_mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, b.m.offset);
   if (p == MAP_FAILED) return -1;
   *start = p; *length = b.length;
   return 0;
@@ -153,7 +174,7 @@ static inline int ffem_v4l2_queue(int fd, uint32_t index) {
   struct v4l2_buffer b;
   memset(&b, 0, sizeof b);
   b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE; b.memory = V4L2_MEMORY_MMAP; b.index = index;
-  FFEM_V4L2_RETRY(v4l2_ioctl(fd, VIDIOC_QBUF, &b));
+  FFEM_V4L2_RETRY(ffem_libv4l2_ioctl(fd, VIDIOC_QBUF, &b));
 }
 
 /// DQBUF of a filled MMAP buffer: its index, bytes used, driver sequence number, the kernel
@@ -165,7 +186,7 @@ static inline int ffem_v4l2_dequeue(int fd, uint32_t *index, uint32_t *bytes_use
   memset(&b, 0, sizeof b);
   b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE; b.memory = V4L2_MEMORY_MMAP;
   int r;
-  do { r = v4l2_ioctl(fd, VIDIOC_DQBUF, &b); } while (r == -1 && errno == EINTR);
+  do { r = ffem_libv4l2_ioctl(fd, VIDIOC_DQBUF, &b); } while (r == -1 && errno == EINTR);
   if (r != 0) return r;
   *index = b.index; *bytes_used = b.bytesused; *sequence = b.sequence;
   *timestamp_ns = (uint64_t)b.timestamp.tv_sec * 1000000000ull + (uint64_t)b.timestamp.tv_usec * 1000ull;
