@@ -49,19 +49,21 @@ public final class Convolution: Layer {
         }
     }
 
+    /// The GEMM's left operand for `images`: the input itself for a pointwise convolution, else its
+    /// im2col rows (M × kkCin).
+    func patches(_ x: FloatBuffer, images: Range<Int>, threads: Int) -> UnsafePointer<Float> {
+        if isPointwise { return UnsafePointer(x.pointer + images.lowerBound * input.count) }
+        unfold(x, images: images, threads: threads)
+        return UnsafePointer(column.pointer)
+    }
+
     public func forward(_ inputs: [FloatBuffer], output: FloatBuffer, context: PassContext) {
         let x = inputs[0], cout = outputShape.channels, k = patchLength
         var start = 0
         while start < context.batch {
             let images = start..<min(context.batch, start + chunkImages)
             let m = images.count * outputPixels
-            let a: UnsafePointer<Float>
-            if isPointwise {
-                a = UnsafePointer(x.pointer + images.lowerBound * input.count)
-            } else {
-                unfold(x, images: images, threads: context.threads)
-                a = UnsafePointer(column.pointer)
-            }
+            let a = patches(x, images: images, threads: context.threads)
             let y = output.pointer + images.lowerBound * outputShape.count
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(cout), Int32(k), 1, a, Int32(k),
                         weight.value.pointer, Int32(k), 0, y, Int32(cout))
@@ -78,13 +80,7 @@ public final class Convolution: Layer {
             let images = start..<min(context.batch, start + chunkImages)
             let m = images.count * outputPixels
             let dy = UnsafePointer(outputGradient.pointer + images.lowerBound * outputShape.count)
-            let a: UnsafePointer<Float>
-            if isPointwise {
-                a = UnsafePointer(x.pointer + images.lowerBound * input.count)
-            } else {
-                unfold(x, images: images, threads: context.threads)
-                a = UnsafePointer(column.pointer)
-            }
+            let a = patches(x, images: images, threads: context.threads)
             // dW (Cout × k) += dYᵀ (Cout × M) · col (M × k)
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(cout), Int32(k), Int32(m), 1, dy, Int32(cout),
                         a, Int32(k), 1, weight.gradient.pointer, Int32(k))
