@@ -63,11 +63,15 @@ $(DATA)/image_list.json: datasets/orl/boxes.json datasets/orl/pairs-heldout.txt 
 	faces=$$(scripts/fetch-orl.sh $(ORL_CACHE)) && \
 	$(BIN)/ffem-data import --boxes datasets/orl/boxes.json --source "$$faces" --output $(DATA) \
 		--pairs datasets/orl/pairs-heldout.txt
+
+# ORL's split: s1–s30 (labels 0–29) train, s31–s40 are held out.
+$(DATA)/train.json $(DATA)/heldout.json &: $(DATA)/image_list.json
 	$(BIN)/ffem-data split --train-file $(DATA)/image_list.json --img-root-path $(DATA) --identities 30 \
-		--output $(DATA)/train.json
+		--output $(DATA)/train.json --held-out-output $(DATA)/heldout.json
 
-data: build $(DATA)/image_list.json
+data: build $(DATA)/train.json $(DATA)/heldout.json
 
+# The whole mission: data → phase 1 → phase 2 → evaluation → int8 → ffem-edge → on-device check → summary.
 demo: data
 	$(BIN)/ffem-data check --train-file $(DATA)/image_list.json --img-root-path $(DATA) --num-identity 40 \
 		--preview $(OUT)/crops.png
@@ -79,8 +83,16 @@ demo: data
 		--output $(OUT)/model.ffq --pairs $(DATA)/pairs-heldout.txt
 	$(BIN)/ffem-eval --model $(OUT)/model.ffq --pairs $(DATA)/pairs-heldout.txt \
 		--list $(DATA)/image_list.json --img-root-path $(DATA) --json $(OUT)/model.ffq.eval.json
-	@echo "demo: crops $(OUT)/crops.png; float models $(OUT)/phase1/best.safetensors, $(OUT)/phase2/best.safetensors;"
-	@echo "      curves $(OUT)/phase*/training.svg; ROC $(OUT)/phase2/roc.svg; int8 model $(OUT)/model.ffq (report $(OUT)/model.ffq.report.json)"
+	$(BIN)/ffem-edge --images $(DATA)/heldout.json --model $(OUT)/model.ffq --output $(OUT)/heldout-embeddings.jsonl
+	@if [ -c /dev/video0 ]; then \
+		$(BIN)/ffem-edge --camera /dev/video0 --model $(OUT)/model.ffq --frames 30 --output $(OUT)/camera-embeddings.jsonl; \
+	else echo "demo: no /dev/video0 here; the camera path is tested by make edge-test (vivid)"; fi
+	$(BIN)/ffem-edge check --write-check $(OUT)/check.jsonl --images $(DATA)/heldout.json --model $(OUT)/model.ffq
+	$(BIN)/ffem-edge check --check-set $(OUT)/check.jsonl --model $(OUT)/model.ffq \
+		--pairs $(DATA)/pairs-heldout.txt --images $(DATA)/heldout.json \
+		--float-accuracy $$(jq '.float_verification.accuracy.mean' $(OUT)/model.ffq.report.json)
+	$(BIN)/ffem-bench model --model $(OUT)/model.ffq --threads 1 --runs 200 | tee $(OUT)/latency.txt
+	@scripts/demo-summary.sh $(OUT)
 
 bench-data: data
 	scripts/bench-data.sh

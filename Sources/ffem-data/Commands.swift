@@ -62,8 +62,9 @@ let splitCommand = CommandSpec(
     options: datasetOptions + [
         .option("identities", "N", help: "Keep labels 0..<N.", required: true),
         .option("output", "FILE", help: "The image_list.json to write.", required: true),
+        .option("held-out-output", "FILE", help: "Also write the other identities (labels ≥ N, labels kept) as an image_list.json."),
     ],
-    examples: ["ffem-data split --train-file data/orl/image_list.json --img-root-path data/orl --identities 30 --output data/orl/train.json"])
+    examples: ["ffem-data split --train-file data/orl/image_list.json --img-root-path data/orl --identities 30 --output data/orl/train.json --held-out-output data/orl/heldout.json"])
 
 let rootCommand = CommandSpec(
     name: "ffem-data",

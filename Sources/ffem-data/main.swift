@@ -205,14 +205,24 @@ func runSplit(_ arguments: ParsedArguments) throws(CommandError) {
     let identities = try arguments.int("identities", in: 1...100_000_000) ?? 1
     let output = try arguments.requiredString("output")
     let kept = dataset.entries.filter { $0.label < identities }
-    let lines = kept.map { entry in
+    try writeImageList(kept, to: output)
+    print("wrote \(kept.count) of \(dataset.entries.count) images (labels 0..<\(identities)) to \(output)")
+    if let heldOutOutput = arguments.string("held-out-output") {
+        let heldOut = dataset.entries.filter { $0.label >= identities }
+        try writeImageList(heldOut, to: heldOutOutput)
+        print("wrote \(heldOut.count) held-out images (labels ≥ \(identities)) to \(heldOutOutput)")
+    }
+}
+
+/// Writes entries as an image_list.json (one entry per line, labels and boxes unchanged), atomically.
+func writeImageList(_ entries: [DatasetEntry], to path: String) throws(CommandError) {
+    let lines = entries.map { entry in
         let b = entry.box
         return " \(JSONText.quoted(entry.path)): {\"label\": \(entry.label), \"x1\": \(JSONText.number(b.x1)), \"y1\": \(JSONText.number(b.y1)), \"x2\": \(JSONText.number(b.x2)), \"y2\": \(JSONText.number(b.y2))}"
     }
     do {
-        try FileIO.writeAtomically("{\n" + lines.joined(separator: ",\n") + "\n}\n", to: output)
+        try FileIO.writeAtomically("{\n" + lines.joined(separator: ",\n") + "\n}\n", to: path)
     } catch {
         throw CommandError.failure(error.description)
     }
-    print("wrote \(kept.count) of \(dataset.entries.count) images (labels 0..<\(identities)) to \(output)")
 }

@@ -18,16 +18,23 @@ enum CheckCommand {
         var expected: [Int8]
     }
 
+    /// `--write-check` writes a check set (and excludes the others); otherwise `--check-set` and
+    /// `--pairs` may be given together, and both run: the bit-exact check first.
     static func run(_ arguments: ParsedArguments) throws(EdgeError) {
-        if let pairs = arguments.string("pairs") {
-            try PairsCheck.run(arguments, pairsPath: pairs)
-        } else if let output = arguments.string("write-check") {
+        let pairs = arguments.string("pairs")
+        let checkSet = arguments.string("check-set")
+        if let output = arguments.string("write-check") {
+            if checkSet != nil || pairs != nil {
+                throw .usage("--write-check writes a check set; it does not combine with --check-set or --pairs")
+            }
             try write(arguments, to: output)
-        } else if let path = arguments.string("check-set") {
-            try verify(arguments, checkSet: path)
-        } else {
+            return
+        }
+        guard checkSet != nil || pairs != nil else {
             throw .usage("check needs --check-set FILE (verify), --write-check FILE with --images (write), or --pairs FILE with --images")
         }
+        if let checkSet { try verify(arguments, checkSet: checkSet) }
+        if let pairs { try PairsCheck.run(arguments, pairsPath: pairs) }
     }
 
     /// The int8 embedding of `item`'s image and box under `interpreter`.

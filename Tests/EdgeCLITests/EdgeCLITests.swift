@@ -189,6 +189,18 @@ import Testing
         #expect(unknown.standardError.contains("bad.txt:1: 'z.pgm' is not in the image list"))
         let badFraction = try EdgeRunner.run(arguments + ["--float-accuracy", "91"])
         #expect(badFraction.status == 64)
+
+        // --check-set and --pairs together run both checks (the bit-exact one first).
+        let checkSet = folder.appendingPathComponent("check.jsonl").path
+        let written = try EdgeRunner.run(["check", "--write-check", checkSet, "--model", model,
+                                          "--images", folder.appendingPathComponent("image_list.json").path])
+        #expect(written.status == 0, "\(written.standardError)")
+        let both = try EdgeRunner.run(arguments + ["--check-set", checkSet])
+        #expect(both.status == 0, "\(both.standardError)")
+        #expect(both.standardOutput.contains("check: OK"))
+        #expect(both.standardOutput.contains("int8 verification on 4 pairs"))
+        let mixed = try EdgeRunner.run(["check", "--write-check", checkSet, "--check-set", checkSet, "--model", model])
+        #expect(mixed.status == 64)
     }
 
     @Test func periodicStatisticsAndPlainImageFiles() throws {
