@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "FFEMCaptureTests", dependencies: ["FFEMCapture", "FFEMImage", "FFEMCore"]),
         /// ffem-edge run as a user runs it (raw recordings, box streams, exit statuses, gallery, check), and its no-allocation frame loop.
         .testTarget(name: "EdgeCLITests", dependencies: ["ffem-edge", "FFEMCapture", "FFEMImage", "FFEMRuntime", "CFFEMRuntimeTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["ffem-data", "ffem-train", "ffem-quantize", "FFEMImage", "FFEMCore"]),
+        .testTarget(name: "CLITests", dependencies: ["ffem-data", "ffem-train", "ffem-quantize", "ffem-eval", "ffem-bench", "ffem-edge", "FFEMImage", "FFEMCore"]),
         .testTarget(name: "CFFEMKernelsTests", dependencies: ["CFFEMKernels", "FFEMRuntime", "FFEMCore"]),
         /// Per-thread allocation counting for the runtime's no-allocation test (interposes malloc in the test binary).
         .target(name: "CFFEMRuntimeTestSupport", path: "Tests/CFFEMRuntimeTestSupport"),
