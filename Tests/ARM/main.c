@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ffem_image.h"
 #include "ffem_qs8_arm.h"
 #include "slots.h"
 #include "testers.h"
@@ -86,6 +87,7 @@ int main(int argc, char **argv) {
     return 64;
   }
   long bad = test_dispatch(expect);
+  bad += test_crop_dispatch(expect);
 
   const char *seed_text = getenv("FFEM_TEST_SEED");
   const uint64_t seed = seed_text != NULL ? strtoull(seed_text, NULL, 0) : 0xF0E1D2C3u;
@@ -99,6 +101,19 @@ int main(int argc, char **argv) {
     ffem_kernel_table table;
     ffem_kernel_table_fill(&table, isa | FFEM_ISA_SCALAR);
     bad += test_table(&table, &oracle, isa, seed, &kernels);
+  }
+  ffem_image_kernel_table image_oracle;
+  ffem_image_kernel_table_fill(&image_oracle, FFEM_ISA_SCALAR);
+  for (uint32_t isa = FFEM_ISA_SCALAR << 1; isa != 0; isa <<= 1) {
+    if ((mask & isa) == 0) continue;
+    ffem_image_kernel_table table;
+    ffem_image_kernel_table_fill(&table, isa | FFEM_ISA_SCALAR);
+    if (table.crop_rgb.isa != isa) continue;
+    const long cases = harness_total.cases;
+    const long b = test_crop_kernels(&table, &image_oracle, seed + (uint64_t)kernels);
+    printf("kernel %-48s %-10s %6ld cases, %ld mismatches\n", table.crop_rgb.name, "crop_rgb", harness_total.cases - cases, b);
+    bad += b;
+    kernels++;
   }
   printf("result: %ld cases, %ld mismatches, %d kernels\n", harness_total.cases, harness_total.failures, kernels);
   return bad != 0 || harness_total.failures != 0;

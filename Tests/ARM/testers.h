@@ -17,6 +17,13 @@ long test_vprelu(const ffem_qs8_vprelu_config *kernel, const ffem_qs8_vprelu_con
 long test_gavgpool(const ffem_qs8_gavgpool_config *kernel, const ffem_qs8_gavgpool_config *oracle, uint64_t seed);
 long test_vclamp(const ffem_qs8_vclamp_config *kernel, const ffem_qs8_vclamp_config *oracle, uint64_t seed);
 
+/// The crop and network-input kernels of `kernel` against those of `oracle` (test-crop.c).
+struct ffem_image_kernel_table;
+long test_crop_kernels(const struct ffem_image_kernel_table *kernel, const struct ffem_image_kernel_table *oracle,
+                       uint64_t seed);
+/// The dispatcher's crop choice for the CPU model named by `expect` (as test_dispatch).
+long test_crop_dispatch(const char *expect);
+
 /// The dispatcher's choices: the expected kernel set for the CPU model named by `expect`
 /// (cortex-a72, cortex-a76, max, armv7, and the forced variants of scripts/arm/test-arm.sh).
 long test_dispatch(const char *expect);

@@ -114,3 +114,33 @@ void ffem_kernel_table_fill_arm(ffem_kernel_table *t, uint32_t isa_mask) {
 }
 
 #endif
+
+// ---- The ARM image kernels (crop, network input); same mask rule as the int8 table. ----
+#include "ffem_image.h"
+
+#if defined(__aarch64__) || defined(__arm__)
+void ffem_image_kernel_table_fill_arm(ffem_image_kernel_table *table, uint32_t requested_mask) {
+  const uint32_t isa_mask = requested_mask & ffem_cpu_features_arm();
+#if defined(__aarch64__)
+  if (isa_mask & FFEM_ISA_NEON) {
+    const ffem_crop_rgb_config crop = {ffem_crop_rgb_ukernel__neon, FFEM_ISA_NEON, "ffem_crop_rgb_ukernel__neon"};
+    table->crop_rgb = crop;
+    const ffem_u8_to_f32_centered_config to_f32 = {ffem_u8_to_f32_centered_ukernel__neon, FFEM_ISA_NEON,
+                                                   "ffem_u8_to_f32_centered_ukernel__neon"};
+    table->u8_to_f32_centered = to_f32;
+  }
+#elif defined(__ARM_NEON)
+  if (isa_mask & FFEM_ISA_ARMV7NEON) {
+    const ffem_crop_rgb_config crop = {ffem_crop_rgb_ukernel__armv7neon, FFEM_ISA_ARMV7NEON,
+                                       "ffem_crop_rgb_ukernel__armv7neon"};
+    table->crop_rgb = crop;
+    const ffem_u8_to_f32_centered_config to_f32 = {ffem_u8_to_f32_centered_ukernel__armv7neon, FFEM_ISA_ARMV7NEON,
+                                                   "ffem_u8_to_f32_centered_ukernel__armv7neon"};
+    table->u8_to_f32_centered = to_f32;
+  }
+#else
+  (void)table;
+  (void)isa_mask;
+#endif
+}
+#endif

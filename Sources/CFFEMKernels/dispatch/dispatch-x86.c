@@ -133,3 +133,30 @@ void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t isa_mask) {
 }
 
 #endif
+
+// ---- The x86 image kernels (crop, network input), best ISA last; same mask rule as above. ----
+#include "ffem_image.h"
+
+#if defined(__x86_64__)
+#define FFEM_FILL_IMAGE_KERNELS(table, isa, bit)                                                                  \
+  do {                                                                                                           \
+    const ffem_crop_rgb_config crop = {ffem_crop_rgb_ukernel__##isa, bit, "ffem_crop_rgb_ukernel__" #isa};      \
+    (table)->crop_rgb = crop;                                                                                    \
+    const ffem_u8_to_f32_centered_config to_f32 = {ffem_u8_to_f32_centered_ukernel__##isa, bit,                \
+                                                   "ffem_u8_to_f32_centered_ukernel__" #isa};                   \
+    (table)->u8_to_f32_centered = to_f32;                                                                        \
+  } while (0)
+
+void ffem_image_kernel_table_fill_x86(ffem_image_kernel_table *table, uint32_t requested_mask) {
+  const uint32_t isa_mask = requested_mask & ffem_cpu_features_x86();
+  if (isa_mask & FFEM_ISA_SSE41) FFEM_FILL_IMAGE_KERNELS(table, sse41, FFEM_ISA_SSE41);
+  if (isa_mask & FFEM_ISA_AVX2) FFEM_FILL_IMAGE_KERNELS(table, avx2, FFEM_ISA_AVX2);
+  if (isa_mask & FFEM_ISA_AVX512VNNI) FFEM_FILL_IMAGE_KERNELS(table, avx512vnni, FFEM_ISA_AVX512VNNI);
+}
+#undef FFEM_FILL_IMAGE_KERNELS
+#else
+void ffem_image_kernel_table_fill_x86(ffem_image_kernel_table *table, uint32_t isa_mask) {
+  (void)table;
+  (void)isa_mask;
+}
+#endif

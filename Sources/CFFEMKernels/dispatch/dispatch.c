@@ -108,3 +108,25 @@ uint32_t ffem_isa_mask_parse(const char *text, uint32_t available, uint32_t *fla
 uint32_t ffem_isa_mask_from_environment(uint32_t *flags) {
   return ffem_isa_mask_parse(getenv("FFEM_ISA"), ffem_cpu_features(), flags);
 }
+
+// ---- The image kernel table (crop, network input): scalar defaults, then per-architecture fills. ----
+#include "ffem_image.h"
+
+#if !defined(__aarch64__) && !defined(__arm__)
+void ffem_image_kernel_table_fill_arm(ffem_image_kernel_table *table, uint32_t isa_mask) {
+  (void)table;
+  (void)isa_mask;
+}
+#endif
+
+void ffem_image_kernel_table_fill(ffem_image_kernel_table *table, uint32_t isa_mask) {
+  memset(table, 0, sizeof(*table));
+  table->isa_mask = isa_mask | FFEM_ISA_SCALAR;
+  const ffem_crop_rgb_config crop = {ffem_crop_rgb_ukernel__scalar, FFEM_ISA_SCALAR, "ffem_crop_rgb_ukernel__scalar"};
+  table->crop_rgb = crop;
+  const ffem_u8_to_f32_centered_config to_f32 = {ffem_u8_to_f32_centered_ukernel__scalar, FFEM_ISA_SCALAR,
+                                                 "ffem_u8_to_f32_centered_ukernel__scalar"};
+  table->u8_to_f32_centered = to_f32;
+  ffem_image_kernel_table_fill_x86(table, table->isa_mask);
+  ffem_image_kernel_table_fill_arm(table, table->isa_mask);
+}

@@ -113,6 +113,72 @@ int ffem_crop_rgb(const ffem_image_view *image, ffem_box_q16 box, uint32_t n, in
 /// Network input from crop bytes: out[i] = (p[i] − 128) / 128 (exact in float32).
 void ffem_u8_to_f32_centered(const uint8_t *pixels, size_t count, float *out);
 
+// ---- Crop and pixel-convert kernels per ISA, and their table -------------------------------------
+//
+// ffem_crop_rgb() and ffem_u8_to_f32_centered() validate their arguments, then call the kernel of the
+// best ISA of this CPU (FFEM_ISA in the environment restricts the choice; the table is filled once, on
+// first use). Every kernel gives the same bytes as the scalar one for every input: the scalar kernel is
+// the oracle. A crop kernel may assume validated arguments (n in 1…FFEM_CROP_MAX_SIDE, a valid image,
+// a non-empty box); it writes exactly n·n·3 bytes and reads only pixels of the image.
+
+/// A crop kernel: the contract of ffem_crop_rgb() on validated arguments.
+typedef void (*ffem_crop_rgb_ukernel_fn)(const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror,
+                                         uint8_t *out);
+/// A network-input kernel: out[i] = (p[i] − 128) / 128 for i < count.
+typedef void (*ffem_u8_to_f32_centered_ukernel_fn)(const uint8_t *pixels, size_t count, float *out);
+
+void ffem_crop_rgb_ukernel__scalar(const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror, uint8_t *out);
+void ffem_crop_rgb_ukernel__sse41(const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror, uint8_t *out);
+void ffem_crop_rgb_ukernel__avx2(const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror, uint8_t *out);
+void ffem_crop_rgb_ukernel__avx512vnni(const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror,
+                                       uint8_t *out);
+void ffem_crop_rgb_ukernel__neon(const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror, uint8_t *out);
+void ffem_crop_rgb_ukernel__armv7neon(const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror,
+                                      uint8_t *out);
+
+void ffem_u8_to_f32_centered_ukernel__scalar(const uint8_t *pixels, size_t count, float *out);
+void ffem_u8_to_f32_centered_ukernel__sse41(const uint8_t *pixels, size_t count, float *out);
+void ffem_u8_to_f32_centered_ukernel__avx2(const uint8_t *pixels, size_t count, float *out);
+void ffem_u8_to_f32_centered_ukernel__avx512vnni(const uint8_t *pixels, size_t count, float *out);
+void ffem_u8_to_f32_centered_ukernel__neon(const uint8_t *pixels, size_t count, float *out);
+void ffem_u8_to_f32_centered_ukernel__armv7neon(const uint8_t *pixels, size_t count, float *out);
+
+/// One slot of the image kernel table: the kernel, its FFEM_ISA_* bit and its name.
+typedef struct ffem_crop_rgb_config {
+  ffem_crop_rgb_ukernel_fn ukernel;
+  uint32_t isa;
+  const char *name;
+} ffem_crop_rgb_config;
+
+typedef struct ffem_u8_to_f32_centered_config {
+  ffem_u8_to_f32_centered_ukernel_fn ukernel;
+  uint32_t isa;
+  const char *name;
+} ffem_u8_to_f32_centered_config;
+
+/// The crop and pixel-convert kernels chosen for one ISA mask (FFEM_ISA_* bits of ffem_qs8.h).
+typedef struct ffem_image_kernel_table {
+  uint32_t isa_mask;  ///< the mask the table was filled from (scalar always included)
+  ffem_crop_rgb_config crop_rgb;
+  ffem_u8_to_f32_centered_config u8_to_f32_centered;
+} ffem_image_kernel_table;
+
+/// Fills `table` with the kernel of the best ISA in `isa_mask` for each slot (x86: avx512vnni > avx2 >
+/// sse41 > scalar; ARM: neon / armv7neon > scalar). Like ffem_kernel_table_fill, the mask is
+/// intersected with the CPU's probed features, so no mask can select a kernel the CPU lacks.
+void ffem_image_kernel_table_fill(ffem_image_kernel_table *table, uint32_t isa_mask);
+/// The per-architecture parts of ffem_image_kernel_table_fill (dispatch-x86.c, dispatch-arm.c).
+void ffem_image_kernel_table_fill_x86(ffem_image_kernel_table *table, uint32_t isa_mask);
+void ffem_image_kernel_table_fill_arm(ffem_image_kernel_table *table, uint32_t isa_mask);
+
+/// The table ffem_crop_rgb() and ffem_u8_to_f32_centered() use: filled on first use from
+/// ffem_isa_mask_from_environment() (FFEM_ISA), then constant. Thread-safe.
+const ffem_image_kernel_table *ffem_image_kernels_default(void);
+
+/// ffem_crop_rgb() with the crop kernel of `table` (tests and benchmarks force an ISA this way).
+int ffem_crop_rgb_with_table(const ffem_image_kernel_table *table, const ffem_image_view *image, ffem_box_q16 box,
+                             uint32_t n, int mirror, uint8_t *out);
+
 #ifdef __cplusplus
 }
 #endif

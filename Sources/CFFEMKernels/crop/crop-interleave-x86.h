@@ -1,0 +1,48 @@
+// CFFEMKernels — planar R, G, B bytes → RGB24 on x86 (SSSE3 pshufb), shared by the x86 crop kernels
+// (internal). Inlined into each kernel (its ISA includes SSSE3).
+#ifndef FFEM_CROP_INTERLEAVE_X86_H
+#define FFEM_CROP_INTERLEAVE_X86_H
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+
+/// Byte q (0…47) of the RGB24 output of 16 pixels is channel q mod 3 of pixel ⌊q/3⌋. Output vector
+/// k gathers from channel c the pixels listed in ffem_rgb24_shuffle[k][c] (−1: zero, ORed away).
+static const int8_t ffem_rgb24_shuffle[3][3][16] = {
+    {{0, -1, -1, 1, -1, -1, 2, -1, -1, 3, -1, -1, 4, -1, -1, 5},
+     {-1, 0, -1, -1, 1, -1, -1, 2, -1, -1, 3, -1, -1, 4, -1, -1},
+     {-1, -1, 0, -1, -1, 1, -1, -1, 2, -1, -1, 3, -1, -1, 4, -1}},
+    {{-1, -1, 6, -1, -1, 7, -1, -1, 8, -1, -1, 9, -1, -1, 10, -1},
+     {5, -1, -1, 6, -1, -1, 7, -1, -1, 8, -1, -1, 9, -1, -1, 10},
+     {-1, 5, -1, -1, 6, -1, -1, 7, -1, -1, 8, -1, -1, 9, -1, -1}},
+    {{-1, 11, -1, -1, 12, -1, -1, 13, -1, -1, 14, -1, -1, 15, -1, -1},
+     {-1, -1, 11, -1, -1, 12, -1, -1, 13, -1, -1, 14, -1, -1, 15, -1},
+     {10, -1, -1, 11, -1, -1, 12, -1, -1, 13, -1, -1, 14, -1, -1, 15}},
+};
+
+/// Stores pixels [0, count) of the 16 planar pixels r, g, b as RGB24 at out (3·count bytes, count ≤ 16).
+static inline __attribute__((always_inline, target("ssse3"))) void ffem_store_rgb24_x16(__m128i r, __m128i g,
+                                                                                          __m128i b, uint8_t *out,
+                                                                                          uint32_t count) {
+  __m128i v[3];
+  for (int k = 0; k < 3; k++) {
+    const __m128i mr = _mm_loadu_si128((const __m128i *)ffem_rgb24_shuffle[k][0]);
+    const __m128i mg = _mm_loadu_si128((const __m128i *)ffem_rgb24_shuffle[k][1]);
+    const __m128i mb = _mm_loadu_si128((const __m128i *)ffem_rgb24_shuffle[k][2]);
+    v[k] = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(r, mr), _mm_shuffle_epi8(g, mg)), _mm_shuffle_epi8(b, mb));
+  }
+  if (count == 16) {
+    _mm_storeu_si128((__m128i *)out, v[0]);
+    _mm_storeu_si128((__m128i *)(out + 16), v[1]);
+    _mm_storeu_si128((__m128i *)(out + 32), v[2]);
+  } else {
+    uint8_t staged[48];
+    _mm_storeu_si128((__m128i *)staged, v[0]);
+    _mm_storeu_si128((__m128i *)(staged + 16), v[1]);
+    _mm_storeu_si128((__m128i *)(staged + 32), v[2]);
+    memcpy(out, staged, 3 * (size_t)count);
+  }
+}
+#endif
+#endif

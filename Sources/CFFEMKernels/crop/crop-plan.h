@@ -1,0 +1,113 @@
+// CFFEMKernels — the crop as gather + convert + blend, the form every SIMD crop kernel shares
+// (internal; contract in ffem_image.h, oracle crop-scalar.c).
+//
+// The scalar oracle computes, per output pixel and channel,
+//   out = (Σ p·wx'·wy' + 2^21) >> 22
+// over its 4 neighbours, each neighbour first converted to RGB. The sum is exact integer arithmetic,
+// so it can be evaluated in any order and gives the same bytes. The SIMD kernels evaluate it as:
+//
+//   plan (once per crop, scalar, here): for every output column j and each side s ∈ {0, 1}, the byte
+//     offset inside a source row of the sample column i_s(j) for each of the three channels, and the
+//     weight pair (2048 − w1(j), w1(j)). Mirroring and edge clamping live entirely in these tables.
+//   gather (once per source row used, scalar): the 2n samples of each channel of that row into
+//     contiguous bytes, pairs interleaved: sample[c][2j + s].
+//   convert (ISA kernel, YUV formats only): Y'CbCr → RGB on those contiguous bytes, the integer
+//     BT.601 rule of ffem_yuv_to_rgb() lane by lane.
+//   blend (ISA kernel, per output row): top = Σ_s sample_top[c][2j+s]·wx_s(j) (one pmaddwd-style
+//     pair sum, ≤ 255·2^11), likewise bottom; out = (top·wy0 + bottom·wy1 + 2^21) >> 22, which is the
+//     oracle's formula; then the three channel planes interleaved into RGB24.
+//
+// Two source rows are cached, so a row shared by consecutive output rows (upscaling, or a box that
+// reaches past the image edge) is gathered and converted once.
+#ifndef FFEM_CROP_PLAN_H
+#define FFEM_CROP_PLAN_H
+#include <string.h>
+
+#include "crop-axis.h"
+#include "ffem_image.h"
+
+/// Sample slots per channel: 2·FFEM_CROP_MAX_SIDE pairs plus one 64-byte vector of padding, so a
+/// kernel may always process whole vectors (up to 32 columns, 64 bytes) past the crop's right edge.
+#define FFEM_CROP_SAMPLES_PADDED (2 * FFEM_CROP_MAX_SIDE + 64)
+
+/// Per-crop tables (see the file comment). Padding entries sample offset 0 (a valid byte of every
+/// row) with weights (2048, 0), so padded lanes compute harmless values that are never stored.
+typedef struct ffem_crop_plan {
+  uint32_t n;              ///< output side
+  uint32_t sample_count;   ///< samples per channel and source row actually gathered: 2n rounded up to 64
+  uint32_t channel_count;  ///< 1 for grey (channels 1 and 2 copy channel 0), else 3
+  int is_yuv;              ///< gathered channels are Y, Cb, Cr (converted), else R, G, B
+  ffem_yuv_range yuv_range;
+  const uint8_t *plane[3];  ///< channel c of source row y starts at plane[c] + (y >> row_shift[c])·stride[c]
+  size_t stride[3];
+  uint32_t row_shift[3];
+  uint32_t offset[3][FFEM_CROP_SAMPLES_PADDED];  ///< byte offset of sample [c][2j+s] within its row
+  int16_t weight[FFEM_CROP_SAMPLES_PADDED];      ///< (2048 − w1(j), w1(j)) at [2j], [2j+1]
+} ffem_crop_plan;
+
+/// One source row's samples as RGB, in the layout of the plan: rgb[c][2j + s].
+typedef struct ffem_crop_row {
+  int64_t y;  ///< source row held, −1 when empty
+  uint8_t rgb[3][FFEM_CROP_SAMPLES_PADDED];
+} ffem_crop_row;
+
+/// Fills the plan of an n×n crop of `box` (validated arguments; mirror as in ffem_crop_rgb).
+void ffem_crop_plan_init(ffem_crop_plan *plan, const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror);
+
+/// convert: count bytes (a multiple of 64) of Y, Cb, Cr → R, G, B by the rule of ffem_yuv_to_rgb().
+typedef void (*ffem_crop_convert_fn)(size_t count, const uint8_t *y, const uint8_t *u, const uint8_t *v,
+                                     ffem_yuv_range range, uint8_t *r, uint8_t *g, uint8_t *b);
+/// blend: one output row of n RGB24 pixels (exactly 3n bytes written) from the rows above and below
+/// the sample position and the vertical weight wy1 ∈ [0, 2048] of `bottom`.
+typedef void (*ffem_crop_blend_fn)(const ffem_crop_plan *plan, const ffem_crop_row *top, const ffem_crop_row *bottom,
+                                   int32_t wy1, uint8_t *out);
+
+/// Gathers source row y into `row`, converting YUV with `convert`.
+static inline __attribute__((always_inline)) void ffem_crop_row_fill(const ffem_crop_plan *plan, uint32_t y,
+                                                                     ffem_crop_row *row, uint8_t (*scratch)[FFEM_CROP_SAMPLES_PADDED],
+                                                                     ffem_crop_convert_fn convert) {
+  const uint32_t count = plan->sample_count;
+  for (uint32_t c = 0; c < plan->channel_count; c++) {
+    const uint8_t *source = plan->plane[c] + (size_t)(y >> plan->row_shift[c]) * plan->stride[c];
+    const uint32_t *offset = plan->offset[c];
+    uint8_t *destination = plan->is_yuv ? scratch[c] : row->rgb[c];
+    for (uint32_t k = 0; k < count; k++) destination[k] = source[offset[k]];
+  }
+  if (plan->is_yuv) {
+    convert(count, scratch[0], scratch[1], scratch[2], plan->yuv_range, row->rgb[0], row->rgb[1], row->rgb[2]);
+  } else if (plan->channel_count == 1) {
+    memcpy(row->rgb[1], row->rgb[0], count);
+    memcpy(row->rgb[2], row->rgb[0], count);
+  }
+  row->y = y;
+}
+
+/// The row of the cache holding source row y, gathering it into the slot not holding `keep_y`.
+static inline __attribute__((always_inline)) const ffem_crop_row *ffem_crop_row_get(
+    const ffem_crop_plan *plan, ffem_crop_row rows[2], uint32_t y, uint32_t keep_y,
+    uint8_t (*scratch)[FFEM_CROP_SAMPLES_PADDED], ffem_crop_convert_fn convert) {
+  if (rows[0].y == (int64_t)y) return &rows[0];
+  if (rows[1].y == (int64_t)y) return &rows[1];
+  ffem_crop_row *slot = rows[0].y == (int64_t)keep_y ? &rows[1] : &rows[0];
+  ffem_crop_row_fill(plan, y, slot, scratch, convert);
+  return slot;
+}
+
+/// The whole crop with one ISA's convert and blend. Inlined into each ISA's kernel, so the stage
+/// calls are direct calls compiled for that ISA.
+static inline __attribute__((always_inline)) void ffem_crop_run(const ffem_image_view *image, ffem_box_q16 box,
+                                                                uint32_t n, int mirror, uint8_t *out,
+                                                                ffem_crop_convert_fn convert, ffem_crop_blend_fn blend) {
+  ffem_crop_plan plan;
+  ffem_crop_row rows[2];
+  uint8_t scratch[3][FFEM_CROP_SAMPLES_PADDED];
+  ffem_crop_plan_init(&plan, image, box, n, mirror);
+  rows[0].y = rows[1].y = -1;
+  for (uint32_t i = 0; i < n; i++) {
+    const ffem_axis_tap tap = ffem_axis_tap_at(box.y1, box.y2, i, n, image->height);
+    const ffem_crop_row *top = ffem_crop_row_get(&plan, rows, tap.i0, tap.i1, scratch, convert);
+    const ffem_crop_row *bottom = ffem_crop_row_get(&plan, rows, tap.i1, tap.i0, scratch, convert);
+    blend(&plan, top, bottom, tap.w1, out + (size_t)i * n * 3);
+  }
+}
+#endif

@@ -1,0 +1,11 @@
+// CFFEMKernels — ffem_u8_to_f32_centered_ukernel__armv7neon (32-bit ARMv7 NEON): out[i] = (p[i] − 128) / 128.
+// Body: u8-to-f32-centered-neon.h. Exact in float32, so equal to the scalar kernel lane by lane.
+#include "ffem_image.h"
+
+#if defined(__arm__) && defined(__ARM_NEON)
+#include "u8-to-f32-centered-neon.h"
+
+void ffem_u8_to_f32_centered_ukernel__armv7neon(const uint8_t *pixels, size_t count, float *out) {
+  ffem_u8_to_f32_centered_neon(pixels, count, out);
+}
+#endif
