@@ -10,50 +10,69 @@
 #define FFEM_TARGET_AVX512 \
   __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"), always_inline)) static inline
 
-/// ffem_srdhm_s32 per lane (vpmuldq on even and odd lanes; INT32_MIN·INT32_MIN → INT32_MAX).
-FFEM_TARGET_AVX512 __m512i ffem_srdhm_avx512(__m512i a, __m512i b) {
-  const __m512i nudge = _mm512_set1_epi64(INT64_C(1) << 30);
-  const __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(a, b), nudge), 31);
-  const __m512i odd_product = _mm512_mul_epi32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
-  const __m512i odd = _mm512_slli_epi64(_mm512_add_epi64(odd_product, nudge), 1);
-  const __m512i result = _mm512_mask_blend_epi32(0xAAAA, even, odd);
-  const __mmask16 saturated = _mm512_cmpeq_epi32_mask(result, _mm512_set1_epi32(INT32_MIN));
-  return _mm512_mask_mov_epi32(result, saturated, _mm512_set1_epi32(INT32_MAX));
-}
-
-/// A requantization prepared for 16 channels.
+/// A requantization prepared for 16 channels, in the single-rounding form of the contract.
+///
+/// MultiplyByQuantizedMultiplier(x, M, shift) = RDBPOT(SRDHM(a, M), e), a = x·2^l (wrapping),
+/// l = max(shift, 0), e = max(−shift, 0). With p = a·M (exact in int64):
+///   SRDHM(a, M)  = ⌊(p + 2^30) / 2^31⌋                       (gemmlowp's nudge, then truncation,
+///                                                              is this floor for either sign)
+///   RDBPOT(y, e) = ⌊(y + 2^(e−1) − [y < 0]) / 2^e⌋  (e ≥ 1), y (e = 0)
+/// and since ⌊(⌊u / 2^31⌋ + c) / 2^e⌋ = ⌊(u + c·2^31) / 2^(31+e)⌋ for integers u, c, the two
+/// roundings are one floor of a 64-bit sum:
+///   result = (p + K − [p < −2^30]·D) >> (31 + e)   (arithmetic shift)
+/// with K = 2^30 + 2^(30+e), D = 2^31 for e ≥ 1 and K = 2^30, D = 0 for e = 0 ([y < 0] is
+/// [p + 2^30 < 0]). SRDHM's one saturating case, a = M = INT32_MIN (p = 2^62), is p clamped to
+/// 2^62 − 2^31, the largest other product being (2^31 − 1)^2: it then gives 2^31 − 1 as SRDHM does.
+/// |p| ≤ 2^62 and K < 2^62 keep the sum inside int64. Even and odd int32 lanes are computed in
+/// the two halves of 64-bit lanes (vpmuldq), so K, D and 31 + e are kept per 64-bit lane.
 typedef struct ffem_requant_avx512 {
-  __m512i multiplier;
-  __m512i left;       ///< max(shift, 0)
-  __m512i right;      ///< e = max(−shift, 0)
-  __m512i mask;       ///< 2^e − 1
-  __m512i threshold;  ///< (2^e − 1) >> 1
+  __m512i multiplier;       ///< M in every int32 lane (vpmuldq reads the even ones)
+  __m512i multiplier_odd;   ///< M of the odd lanes, moved to the low halves of the 64-bit lanes
+  __m512i left;             ///< l = max(shift, 0) per int32 lane
+  __m512i rounding_even, rounding_odd;      ///< K per 64-bit lane
+  __m512i correction_even, correction_odd;  ///< D per 64-bit lane
+  __m512i shift_even, shift_odd;            ///< 31 + e per 64-bit lane
 } ffem_requant_avx512;
 
 FFEM_TARGET_AVX512 ffem_requant_avx512 ffem_requant_prepare_avx512(__m512i multiplier, __m512i shift) {
   const __m512i zero = _mm512_setzero_si512();
+  const __m512i right = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);  // e per int32 lane
+  const __m512i right_even = _mm512_and_si512(right, _mm512_set1_epi64(0xFFFFFFFF));
+  const __m512i right_odd = _mm512_srli_epi64(right, 32);
   ffem_requant_avx512 r;
   r.multiplier = multiplier;
+  r.multiplier_odd = _mm512_srli_epi64(multiplier, 32);
   r.left = _mm512_max_epi32(shift, zero);
-  r.right = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);
-  r.mask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), r.right), _mm512_set1_epi32(1));
-  r.threshold = _mm512_srli_epi32(r.mask, 1);
+  const __m512i half = _mm512_set1_epi64(INT64_C(1) << 30), d = _mm512_set1_epi64(INT64_C(1) << 31);
+  const __mmask8 even_rounds = _mm512_cmpneq_epi64_mask(right_even, zero);
+  const __mmask8 odd_rounds = _mm512_cmpneq_epi64_mask(right_odd, zero);
+  r.rounding_even = _mm512_mask_add_epi64(half, even_rounds, half, _mm512_sllv_epi64(half, right_even));
+  r.rounding_odd = _mm512_mask_add_epi64(half, odd_rounds, half, _mm512_sllv_epi64(half, right_odd));
+  r.correction_even = _mm512_maskz_mov_epi64(even_rounds, d);
+  r.correction_odd = _mm512_maskz_mov_epi64(odd_rounds, d);
+  r.shift_even = _mm512_add_epi64(right_even, _mm512_set1_epi64(31));
+  r.shift_odd = _mm512_add_epi64(right_odd, _mm512_set1_epi64(31));
   return r;
 }
 
-/// ffem_rdbpot_s32 per lane: (y >> e) + (remainder > threshold + (y < 0)).
-FFEM_TARGET_AVX512 __m512i ffem_rdbpot_avx512(__m512i y, const ffem_requant_avx512 *r) {
-  const __m512i remainder = _mm512_and_si512(y, r->mask);
-  const __mmask16 negative = _mm512_cmplt_epi32_mask(y, _mm512_setzero_si512());
-  const __m512i threshold = _mm512_mask_add_epi32(r->threshold, negative, r->threshold, _mm512_set1_epi32(1));
-  const __mmask16 round_up = _mm512_cmpgt_epi32_mask(remainder, threshold);
-  const __m512i shifted = _mm512_srav_epi32(y, r->right);
-  return _mm512_mask_add_epi32(shifted, round_up, shifted, _mm512_set1_epi32(1));
+/// One 64-bit lane group of ffem_mbqm_avx512: (min(p, 2^62 − 2^31) + K − [p < −2^30]·D) >> (31 + e).
+FFEM_TARGET_AVX512 __m512i ffem_mbqm_half_avx512(__m512i p, __m512i rounding, __m512i correction, __m512i shift) {
+  const __m512i clamped = _mm512_min_epi64(p, _mm512_set1_epi64((INT64_C(1) << 62) - (INT64_C(1) << 31)));
+  const __mmask8 negative = _mm512_cmplt_epi64_mask(clamped, _mm512_set1_epi64(-(INT64_C(1) << 30)));
+  const __m512i sum = _mm512_add_epi64(clamped, rounding);
+  return _mm512_srav_epi64(_mm512_mask_sub_epi64(sum, negative, sum, correction), shift);
 }
 
-/// MultiplyByQuantizedMultiplier per lane (the left shift wraps: vpsllvd).
+/// MultiplyByQuantizedMultiplier per lane (the left shift wraps: vpsllvd), single-rounding form above.
 FFEM_TARGET_AVX512 __m512i ffem_mbqm_avx512(__m512i x, const ffem_requant_avx512 *r) {
-  return ffem_rdbpot_avx512(ffem_srdhm_avx512(_mm512_sllv_epi32(x, r->left), r->multiplier), r);
+  const __m512i a = _mm512_sllv_epi32(x, r->left);
+  const __m512i even = ffem_mbqm_half_avx512(_mm512_mul_epi32(a, r->multiplier), r->rounding_even, r->correction_even,
+                                             r->shift_even);
+  const __m512i odd = ffem_mbqm_half_avx512(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), r->multiplier_odd),
+                                            r->rounding_odd, r->correction_odd, r->shift_odd);
+  // Low halves: even lanes from `even`, odd lanes from `odd`.
+  const __m512i pick = _mm512_setr_epi32(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+  return _mm512_permutex2var_epi32(even, pick, odd);
 }
 
 /// The output stage: clamp(y, min − zp, max − zp) + zp.

@@ -121,6 +121,15 @@ void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t requested_mas
     const ffem_qs8_vclamp_config clamp = {ffem_qs8_vclamp_ukernel__avx512vnni, FFEM_ISA_AVX512VNNI,
                                           "ffem_qs8_vclamp_ukernel__avx512vnni"};
     table->vclamp = clamp;
+    // Fused PReLU epilogues: same tiles and packing as the gemm / dwconv3x3 slots just set.
+    const ffem_qs8_gemm_prelu_config gemm_prelu = {ffem_qs8_gemm_minmax_prelu_ukernel_8x32c4__avx512vnni,
+                                                   FFEM_ISA_AVX512VNNI,
+                                                   "ffem_qs8_gemm_minmax_prelu_ukernel_8x32c4__avx512vnni"};
+    table->gemm_prelu = gemm_prelu;
+    const ffem_qs8_conv3x3_prelu_config dw_prelu = {ffem_qs8_dwconv3x3_minmax_prelu_ukernel_c32__avx512vnni,
+                                                    FFEM_ISA_AVX512VNNI,
+                                                    "ffem_qs8_dwconv3x3_minmax_prelu_ukernel_c32__avx512vnni"};
+    table->dwconv3x3_prelu = dw_prelu;
   }
 }
 

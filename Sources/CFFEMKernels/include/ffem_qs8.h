@@ -151,6 +151,28 @@ typedef void (*ffem_qs8_requant_fn)(size_t rows, size_t channels, const int32_t 
 typedef void (*ffem_qs8_vclamp_fn)(size_t count, const int8_t *input, int8_t *output, int8_t output_min,
                                    int8_t output_max);
 
+// MARK: - Fused epilogues
+
+/// A per-channel PReLU fused into the output stage of a GEMM or 3×3 (depthwise) convolution
+/// kernel (`_minmax_prelu_` kernels). Contract: the fused kernel writes exactly the bytes of the
+/// plain kernel's output passed through ffem_qs8_vprelu_ukernel__scalar with `params` and
+/// `alpha` ([output channels]); params->input_zero_point is the plain kernel's output zero point
+/// in every model, but any value is honoured. The intermediate int8 tensor is never written.
+typedef struct ffem_qs8_prelu_epilogue {
+  const ffem_qs8_prelu_params *params;
+  const int8_t *alpha;
+} ffem_qs8_prelu_epilogue;
+
+/// GEMM with a fused PReLU (ffem_qs8_gemm_fn's arguments and packing, then `prelu`).
+typedef void (*ffem_qs8_gemm_prelu_fn)(size_t m, size_t n, size_t k, const int8_t *input, size_t input_stride,
+                                       const void *packed_weights, int8_t *output, size_t output_stride,
+                                       const ffem_qs8_requant_params *params, const ffem_qs8_prelu_epilogue *prelu);
+
+/// 3×3 (depthwise) convolution with a fused PReLU (ffem_qs8_conv3x3_fn's arguments, then `prelu`).
+typedef void (*ffem_qs8_conv3x3_prelu_fn)(const ffem_qs8_conv3x3_geometry *geometry, const int8_t *input,
+                                          const void *packed_weights, int8_t *output,
+                                          const ffem_qs8_requant_params *params, const ffem_qs8_prelu_epilogue *prelu);
+
 // MARK: - Tiles and weight packing (x8-pack/)
 
 /// How a GEMM kernel reads its packed weights. For each block of `nr` output channels (the last
@@ -317,6 +339,15 @@ void ffem_qs8_requant_ukernel__avx2(size_t rows, size_t channels, const int32_t 
                                     const ffem_qs8_requant_params *params);
 void ffem_qs8_requant_ukernel__avx512vnni(size_t rows, size_t channels, const int32_t *input, int8_t *output,
                                           const ffem_qs8_requant_params *params);
+void ffem_qs8_gemm_minmax_prelu_ukernel_8x32c4__avx512vnni(size_t m, size_t n, size_t k, const int8_t *input,
+                                                           size_t input_stride, const void *packed_weights,
+                                                           int8_t *output, size_t output_stride,
+                                                           const ffem_qs8_requant_params *params,
+                                                           const ffem_qs8_prelu_epilogue *prelu);
+void ffem_qs8_dwconv3x3_minmax_prelu_ukernel_c32__avx512vnni(const ffem_qs8_conv3x3_geometry *geometry,
+                                                             const int8_t *input, const void *packed_weights,
+                                                             int8_t *output, const ffem_qs8_requant_params *params,
+                                                             const ffem_qs8_prelu_epilogue *prelu);
 #endif
 
 // MARK: - Dispatch
@@ -363,6 +394,12 @@ typedef struct ffem_qs8_conv3x3_config {
   const char *name;
 } ffem_qs8_conv3x3_config;
 
+/// A fused kernel, or ukernel == NULL when the table's ISA has none (the runtime then runs the
+/// plain kernel and the standalone op). A fused GEMM/conv kernel always uses the same tile and
+/// packing as the plain kernel of its slot (gemm, dwconv3x3, conv3x3), so one packing serves both.
+typedef struct ffem_qs8_gemm_prelu_config { ffem_qs8_gemm_prelu_fn ukernel; uint32_t isa; const char *name; } ffem_qs8_gemm_prelu_config;
+typedef struct ffem_qs8_conv3x3_prelu_config { ffem_qs8_conv3x3_prelu_fn ukernel; uint32_t isa; const char *name; } ffem_qs8_conv3x3_prelu_config;
+
 typedef struct ffem_qs8_vadd_config { ffem_qs8_vadd_fn ukernel; uint32_t isa; const char *name; } ffem_qs8_vadd_config;
 typedef struct ffem_qs8_vprelu_config { ffem_qs8_vprelu_fn ukernel; uint32_t isa; const char *name; } ffem_qs8_vprelu_config;
 typedef struct ffem_qs8_gavgpool_config { ffem_qs8_gavgpool_fn ukernel; uint32_t isa; const char *name; } ffem_qs8_gavgpool_config;
@@ -384,6 +421,8 @@ typedef struct ffem_kernel_table {
   ffem_qs8_gavgpool_config gavgpool;
   ffem_qs8_requant_config requant;
   ffem_qs8_vclamp_config vclamp;
+  ffem_qs8_gemm_prelu_config gemm_prelu;          ///< fused with `gemm` (1×1 convolutions)
+  ffem_qs8_conv3x3_prelu_config dwconv3x3_prelu;  ///< fused with `dwconv3x3`
 } ffem_kernel_table;
 
 /// The ISAs this CPU and OS support (FFEM_ISA_SCALAR always set). Probes on every call; callers

@@ -1,120 +1,14 @@
 // CFFEMKernels — ffem_qs8_gemm_minmax_ukernel_8x32c4__avx512vnni: 8 rows × 32 columns per step, K in
-// blocks of 4 (tile mr 8, nr 32, kr 4, input_xor 0x80; pack with ffem_x8_pack_gemm).
-//
-// vpdpbusd multiplies unsigned bytes by signed bytes, 4 per int32 lane. Each row's 4 int8 are
-// broadcast to all lanes and flipped to uint8 by x ^ 0x80 = x + 128; the packer subtracted
-// 128·Σ w from the bias, so acc = bias + Σ x·w exactly. One weight zmm holds 16 columns × 4 k.
-// 16 accumulators hide the dot-product latency; the last rows run in a 4-, 2- or 1-row tile.
-// Bound: |Σ (x+128)·w| ≤ 255·127·k < 2^31 for k < 2^16.
+// blocks of 4 (tile mr 8, nr 32, kr 4, input_xor 0x80; pack with ffem_x8_pack_gemm). The loop is
+// in qs8-gemm-8x32c4-avx512vnni.h.
 #include "ffem_qs8.h"
 
 #if defined(__x86_64__)
-#include <assert.h>
-#include <string.h>
-
-#include "../common/fixedpoint-avx512.h"
-
-#define TARGET_AVX512VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
-
-/// 4 int8 of a row from k0 on (zero-filled past k), flipped to uint8 and broadcast.
-TARGET_AVX512VNNI __attribute__((always_inline)) static inline __m512i load_row4(const int8_t *a, size_t k0, size_t k) {
-  int32_t quad = 0;
-  memcpy(&quad, a + k0, k0 + 4 <= k ? 4 : k - k0);
-  return _mm512_set1_epi32(quad ^ (int32_t)0x80808080);
-}
-
-/// One block of 32 columns for `rows` ≤ R rows starting at `a0` (R a constant at every call, so
-/// the accumulator arrays live in registers); rows past `rows` alias the last real row and are
-/// not stored.
-TARGET_AVX512VNNI __attribute__((always_inline)) static inline void tile(
-    const size_t R, size_t rows, size_t k, const int8_t *a0, size_t input_stride, const int8_t *weights,
-    __m512i bias_lo, __m512i bias_hi, const ffem_requant_avx512 *r_lo, const ffem_requant_avx512 *r_hi,
-    const ffem_output_stage_avx512 *stage, int8_t *c0, size_t output_stride, __mmask32 store_mask) {
-  enum { NR = 32, KR = 4 };
-  const size_t k_full = k / KR * KR;
-  const int8_t *a[8];
-  __m512i lo[8], hi[8];
-#pragma clang loop unroll(full)
-  for (size_t i = 0; i < R; i++) {
-    a[i] = i == 0 ? a0 : (i < rows ? a[i - 1] + input_stride : a[i - 1]);
-    lo[i] = bias_lo;
-    hi[i] = bias_hi;
-  }
-  const __m512i flip = _mm512_set1_epi32((int32_t)0x80808080);
-  const int8_t *w = weights;
-  size_t k0 = 0;
-  for (; k0 < k_full; k0 += KR) {
-    const __m512i w_lo = _mm512_loadu_si512(w), w_hi = _mm512_loadu_si512(w + 64);
-#pragma clang loop unroll(full)
-    for (size_t i = 0; i < R; i++) {
-      int32_t quad;
-      memcpy(&quad, a[i] + k0, 4);
-      const __m512i va = _mm512_xor_si512(_mm512_set1_epi32(quad), flip);
-      lo[i] = _mm512_dpbusd_epi32(lo[i], va, w_lo);
-      hi[i] = _mm512_dpbusd_epi32(hi[i], va, w_hi);
-    }
-    w += NR * KR;
-  }
-  if (k0 < k) {
-    const __m512i w_lo = _mm512_loadu_si512(w), w_hi = _mm512_loadu_si512(w + 64);
-#pragma clang loop unroll(full)
-    for (size_t i = 0; i < R; i++) {
-      const __m512i va = load_row4(a[i], k0, k);
-      lo[i] = _mm512_dpbusd_epi32(lo[i], va, w_lo);
-      hi[i] = _mm512_dpbusd_epi32(hi[i], va, w_hi);
-    }
-  }
-#pragma clang loop unroll(full)
-  for (size_t i = 0; i < R; i++) {
-    if (i >= rows) break;
-    const __m128i out_lo = ffem_output_avx512(ffem_mbqm_avx512(lo[i], r_lo), stage);
-    const __m128i out_hi = ffem_output_avx512(ffem_mbqm_avx512(hi[i], r_hi), stage);
-    _mm256_mask_storeu_epi8(c0 + i * output_stride, store_mask,
-                            _mm256_inserti128_si256(_mm256_castsi128_si256(out_lo), out_hi, 1));
-  }
-}
+#include "qs8-gemm-8x32c4-avx512vnni.h"
 
 TARGET_AVX512VNNI void ffem_qs8_gemm_minmax_ukernel_8x32c4__avx512vnni(
     size_t m, size_t n, size_t k, const int8_t *input, size_t input_stride, const void *packed_weights,
     int8_t *output, size_t output_stride, const ffem_qs8_requant_params *params) {
-  enum { MR = 8, NR = 32, KR = 4 };
-  assert(input_stride >= k && output_stride >= n);
-  const size_t k_padded = (k + KR - 1) / KR * KR;
-  const ffem_output_stage_avx512 stage =
-      ffem_output_stage_avx512_make(params->output_zero_point, params->output_min, params->output_max);
-  const uint8_t *block = (const uint8_t *)packed_weights;
-  for (size_t n0 = 0; n0 < n; n0 += NR) {
-    const size_t columns = n - n0 < NR ? n - n0 : NR;
-    const __mmask32 store_mask = (__mmask32)(columns == 32 ? 0xFFFFFFFFu : (1u << columns) - 1u);
-    const __mmask16 mask_lo = (__mmask16)(store_mask & 0xFFFF), mask_hi = (__mmask16)(store_mask >> 16);
-    const ffem_requant_avx512 r_lo = ffem_requant_prepare_avx512(
-        _mm512_maskz_loadu_epi32(mask_lo, params->multiplier + n0), _mm512_maskz_loadu_epi32(mask_lo, params->shift + n0));
-    const ffem_requant_avx512 r_hi =
-        ffem_requant_prepare_avx512(_mm512_maskz_loadu_epi32(mask_hi, params->multiplier + n0 + 16),
-                                    _mm512_maskz_loadu_epi32(mask_hi, params->shift + n0 + 16));
-    const __m512i bias_lo = _mm512_loadu_si512(block), bias_hi = _mm512_loadu_si512(block + 64);
-    const int8_t *weights = (const int8_t *)(block + NR * sizeof(int32_t));
-    size_t m0 = 0;
-    for (; m0 + MR <= m; m0 += MR) {
-      tile(8, 8, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage,
-           output + m0 * output_stride + n0, output_stride, store_mask);
-    }
-    // The last rows in the smallest of the 4-, 2- and 1-row tiles that holds them (FC layers: 1 row).
-    const size_t rows = m - m0;
-    if (rows > 4) {
-      tile(8, rows, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage,
-           output + m0 * output_stride + n0, output_stride, store_mask);
-    } else if (rows > 2) {
-      tile(4, rows, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage,
-           output + m0 * output_stride + n0, output_stride, store_mask);
-    } else if (rows == 2) {
-      tile(2, rows, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage,
-           output + m0 * output_stride + n0, output_stride, store_mask);
-    } else if (rows == 1) {
-      tile(1, rows, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage,
-           output + m0 * output_stride + n0, output_stride, store_mask);
-    }
-    block += NR * sizeof(int32_t) + k_padded * NR;
-  }
+  gemm_8x32c4(m, n, k, input, input_stride, packed_weights, output, output_stride, params, NULL);
 }
 #endif

@@ -1,6 +1,6 @@
 // CFFEMKernels — ffem_qs8_vprelu_ukernel__avx512vnni: per-channel PReLU, 16 channels per step (masked tail).
-// The sign of v = x − zp selects, per lane, the branch's operand (v or v·slope) and its
-// requantization parameters, then one MultiplyByQuantizedMultiplier runs: each lane equals
+// Both branches (v and v·slope, each with its requantization) run on every lane and the sign of
+// v = x − zp picks one: each lane equals
 // ffem_qs8_vprelu_ukernel__scalar; |v·slope| ≤ 255·255, exact.
 #include "ffem_qs8.h"
 
@@ -24,16 +24,12 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni"))) void ffem_qs8_vp
     for (size_t i = 0; i < pixels; i++) {
       const size_t offset = i * channels + c0;
       const __m512i v = _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, input + offset)), input_zero_point);
-      // One MultiplyByQuantizedMultiplier per lane, with the branch's operand and parameters.
+      // Both branches on every lane, then the sign of v picks one.
       const __mmask16 is_negative = _mm512_cmplt_epi32_mask(v, _mm512_setzero_si512());
-      ffem_requant_avx512 r;
-      r.multiplier = _mm512_mask_mov_epi32(positive.multiplier, is_negative, negative.multiplier);
-      r.left = _mm512_mask_mov_epi32(positive.left, is_negative, negative.left);
-      r.right = _mm512_mask_mov_epi32(positive.right, is_negative, negative.right);
-      r.mask = _mm512_mask_mov_epi32(positive.mask, is_negative, negative.mask);
-      r.threshold = _mm512_mask_mov_epi32(positive.threshold, is_negative, negative.threshold);
-      const __m512i operand = _mm512_mask_mullo_epi32(v, is_negative, v, slope);
-      _mm_mask_storeu_epi8(output + offset, mask, ffem_output_avx512(ffem_mbqm_avx512(operand, &r), &stage));
+      const __m512i y_positive = ffem_mbqm_avx512(v, &positive);
+      const __m512i y_negative = ffem_mbqm_avx512(_mm512_mullo_epi32(v, slope), &negative);
+      const __m512i y = _mm512_mask_mov_epi32(y_positive, is_negative, y_negative);
+      _mm_mask_storeu_epi8(output + offset, mask, ffem_output_avx512(y, &stage));
     }
   }
 }
