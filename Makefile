@@ -14,12 +14,12 @@ DATA = data/orl
 OUT = out
 ORL_CACHE = .build/orl-cache
 
-APT_PACKAGES = pkg-config libjpeg-dev libv4l-dev libopenblas-dev python3-pip python3-venv jq \
+APT_PACKAGES = pkg-config libjpeg-dev libv4l-dev libopenblas-dev libopenmpi-dev openmpi-bin python3-pip python3-venv jq \
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf libc6-dev-arm64-cross libc6-dev-armhf-cross qemu-user-static
 APT_PACKAGES_ARM64 = libjpeg62-turbo-dev:arm64 libv4l-dev:arm64
 APT_PACKAGES_ARMHF = libjpeg62-turbo-dev:armhf libv4l-dev:armhf
 
-.PHONY: all deps build test demo data bench-data embedded-check arm-test swift-test onnx-check asan-check clean edge edge-test readme-test
+.PHONY: all deps build test demo data bench-data embedded-check arm-test swift-test onnx-check asan-check clean edge edge-test readme-test mpi-test
 
 all: build
 
@@ -61,7 +61,12 @@ asan-check: deps
 readme-test: demo
 	python3 scripts/readme-examples.py
 
-test: swift-test embedded-check arm-test onnx-check asan-check edge-test readme-test
+# Data-parallel ffem-train under `mpirun -np 2` on loopback (docs/DISTRIBUTED.md): 2 ranks × B/2 = 1 rank × B,
+# resume with another rank count, a killed rank ends the job in time; plus the batch-sharding tests.
+mpi-test: deps
+	FFEM_MPI_TESTS=1 $(SWIFT) test --filter 'DistributedTests|DataShardTests'
+
+test: swift-test mpi-test embedded-check arm-test onnx-check asan-check edge-test readme-test
 	@echo "make test: all suites passed"
 
 $(DATA)/image_list.json: datasets/orl/boxes.json datasets/orl/pairs-heldout.txt | build

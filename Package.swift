@@ -21,6 +21,9 @@ let package = Package(
                        providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        /// Open MPI for data-parallel training (workstation side only: FFEMTrain's Distributed/, ffem-train).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi",
+                       providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
 
         // MARK: Embedded-safe Swift
         /// Shared vocabulary: JSON reader with positions, seeded random numbers, byte I/O helpers.
@@ -50,7 +53,7 @@ let package = Package(
         .executableTarget(name: "ffem-eval", dependencies: ["FFEMTrain", "FFEMRuntime", "FFEMEval", "FFEMData", "FFEMCLI", "COpenBLAS"],
                           swiftSettings: [.swiftLanguageMode(.v5)]),
         /// The float trainer: layers with explicit backward passes, architectures as data, losses, optimisers, checkpoints.
-        .target(name: "FFEMTrain", dependencies: ["FFEMCore", "FFEMData", "CFFEMKernels", "COpenBLAS"],
+        .target(name: "FFEMTrain", dependencies: ["FFEMCore", "FFEMData", "CFFEMKernels", "COpenBLAS", "CMPI"],
                 // Raw-pointer parallel loops over disjoint ranges: checked by tests, not by Sendable.
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         .executableTarget(name: "ffem-train", dependencies: ["FFEMTrain", "FFEMData", "FFEMEval", "FFEMCLI", "COpenBLAS"],
@@ -76,6 +79,9 @@ let package = Package(
         /// ffem-edge run as a user runs it (raw recordings, box streams, exit statuses, gallery, check), and its no-allocation frame loop.
         .testTarget(name: "EdgeCLITests", dependencies: ["ffem-edge", "FFEMCapture", "FFEMImage", "FFEMRuntime", "CFFEMRuntimeTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["ffem-data", "ffem-train", "ffem-quantize", "ffem-eval", "ffem-bench", "ffem-edge", "FFEMImage", "FFEMCore"]),
+        /// `mpirun -np 2 ffem-train` as a user runs it: 2 ranks × B/2 = 1 rank × B, dead rank, resume with another N.
+        .testTarget(name: "DistributedTests", dependencies: ["ffem-train", "FFEMTrain", "FFEMData", "FFEMCore", "FFEMTestSupport"],
+                    swiftSettings: [.swiftLanguageMode(.v5)]),
         .testTarget(name: "CFFEMKernelsTests", dependencies: ["CFFEMKernels", "FFEMRuntime", "FFEMCore"]),
         /// Per-thread allocation counting for the runtime's no-allocation test (interposes malloc in the test binary).
         .target(name: "CFFEMRuntimeTestSupport", path: "Tests/CFFEMRuntimeTestSupport"),

@@ -41,6 +41,9 @@ public struct PipelineConfiguration: Sendable {
     public var prefetch = 4
     /// When set, the entry order of every epoch comes from here (`shuffles` is then ignored).
     public var orderProvider: (any EpochOrderProvider)? = nil
+    /// The slice of every global batch of `batchSize` that this process reads (data-parallel
+    /// training; see `DataShard`). Batches then hold `batchSize / shard.count` samples.
+    public var shard = DataShard.whole
     public init() {}
 }
 
@@ -74,18 +77,18 @@ public final class BatchPipeline: Sendable {
         return configuration.dropsLast ? n / b : (n + b - 1) / b
     }
 
-    /// Builds batch `number` of `epoch` on the calling thread.
+    /// Builds this shard's part of global batch `number` of `epoch` on the calling thread.
     public func makeBatch(epoch: Int, number: Int, order: [Int]) throws(DatasetProblem) -> Batch {
         let b = configuration.batchSize, side = configuration.cropSide
-        let start = number * b
-        let count = min(b, order.count - start)
+        let positions = configuration.shard.positions(batchStart: number * b, batchSize: b, available: min(b, order.count - number * b))
+        let count = positions.count
         let pixelsPerImage = side * side * 3
         var crop = [UInt8](repeating: 0, count: pixelsPerImage)
         var images = [Float](repeating: 0, count: count * pixelsPerImage)
         var labels: [Int32] = []
         var indices: [Int] = []
         for k in 0..<count {
-            let position = start + k
+            let position = positions.lowerBound + k
             let index = order[position]
             var random = SeededRandom(seed: configuration.seed, stream: UInt64(epoch) << 32 | UInt64(position))
             try crop.withUnsafeMutableBufferPointer { (buffer: inout UnsafeMutableBufferPointer<UInt8>) throws(DatasetProblem) in

@@ -1,5 +1,7 @@
 // FFEMTrain — Trainer.swift: phase 1 — classifier pretraining — epoch by epoch, with validation,
 // checkpoints, best-model selection, early stopping and guards against NaN/Inf and divergence.
+// With a communicator of N > 1 ranks the same loop runs data-parallel (Distributed/): each rank
+// trains on its slice of every global batch, rank 0 validates, logs and writes checkpoints.
 import FFEMCore
 import FFEMData
 import FFEMImage
@@ -37,7 +39,7 @@ public final class Trainer {
     public let head: ClassificationHead?
     /// Phase 2's triplet loss and the monitor that stops a collapsing run.
     public let tripletLoss: TripletLoss?
-    public private(set) var collapseMonitor: CollapseMonitor?
+    public internal(set) var collapseMonitor: CollapseMonitor?
     public let centerLoss: CenterLoss?
     public let optimizer: Optimizer
     public let pipeline: BatchPipeline
@@ -48,19 +50,35 @@ public final class Trainer {
     let input = FloatBuffer(count: 0)
     /// Un-augmented, unshuffled crops of the training set for BN recalibration.
     let recalibrationPipeline: BatchPipeline
+    /// The ranks of a data-parallel job (`SingleProcess` otherwise).
+    public let communicator: any Communicator
+    /// Sums the network's gradients over the ranks (nil with one rank).
+    public let gradientReducer: GradientReducer?
+    let dataParallelBuffers = DataParallelBuffers()
+
+    /// Whether epochs end with validation: rank 0 holds the `validate` closure, the other ranks know
+    /// from the configuration that it will broadcast a metric.
+    var hasValidation: Bool { communicator.size > 1 ? configuration.validPairs != nil : validate != nil }
 
     public var trainables: [Parameter] { network.parameters + (head?.parameters ?? []) }
     public var lastCheckpointPath: String { FileIO.join(configuration.outputDir, "last.safetensors") }
     public var bestCheckpointPath: String { FileIO.join(configuration.outputDir, "best.safetensors") }
 
-    public init(configuration: TrainingConfiguration, spec: ModelSpec, store: any SampleStore) throws {
+    /// - Parameter communicator: the ranks of a data-parallel job; each then reads `DataShard(rank,
+    ///   size)` of every global batch of `configuration.batchSize` and holds one shard of the head.
+    public init(configuration: TrainingConfiguration, spec: ModelSpec, store: any SampleStore,
+                communicator: any Communicator = SingleProcess()) throws {
         self.configuration = configuration
+        self.communicator = communicator
         network = try Network(spec: spec, seed: configuration.seed, threads: configuration.threads)
         var random = SeededRandom(seed: configuration.seed ^ 0x4EAD)
         tripletLoss = try configuration.tripletLoss()
+        try configuration.checkDistributed(ranks: communicator.size)
         collapseMonitor = tripletLoss.map { CollapseMonitor(for: $0) }
         head = tripletLoss != nil ? nil : ClassificationHead(kind: try configuration.headKind(), classes: configuration.numIdentity,
-                                                             dimension: network.outputShape.count, random: &random)
+                                                             dimension: network.outputShape.count, random: &random,
+                                                             communicator: communicator)
+        gradientReducer = communicator.size > 1 ? GradientReducer(parameters: network.parameters, communicator: communicator) : nil
         centerLoss = configuration.centerLossWeight > 0 && tripletLoss == nil
             ? CenterLoss(classes: configuration.numIdentity, dimension: network.outputShape.count,
                          weight: configuration.centerLossWeight, alpha: configuration.centerLossAlpha)
@@ -73,10 +91,14 @@ public final class Trainer {
         pipelineConfiguration.augmentation = configuration.augment ? Augmentation() : .none
         pipelineConfiguration.seed = configuration.seed
         pipelineConfiguration.threads = configuration.threads
+        pipelineConfiguration.shard = DataShard(rank: communicator.rank, count: communicator.size)
         if tripletLoss != nil {
             // Triplets need several images of each identity in a batch: P × K sampling.
             pipelineConfiguration.sample(with: try PKSampler(store: store, identitiesPerBatch: configuration.identitiesPerBatch,
                                                              imagesPerIdentity: configuration.imagesPerIdentity))
+            guard pipelineConfiguration.batchSize % communicator.size == 0 else {
+                throw TrainingError("the P×K batch of \(pipelineConfiguration.batchSize) is not divisible by the \(communicator.size) ranks; choose P·K a multiple of the rank count")
+            }
         }
         pipeline = BatchPipeline(store: store, configuration: pipelineConfiguration)
         var plain = PipelineConfiguration()
@@ -100,8 +122,12 @@ public final class Trainer {
         guard try Checkpoint.architecture(of: file, path: path) == network.spec else {
             throw TrainingError("\(path): its architecture differs from the configured '\(configuration.architecture)'")
         }
-        try Checkpoint.restore(network.parameters + network.buffers + (head?.parameters ?? []) + (centerLoss.map { [$0.centers] } ?? []), from: file, path: path)
-        try Checkpoint.restoreOptimizer(optimizer, trainables: trainables, from: file, path: path)
+        if communicator.size > 1 {
+            try ShardedCheckpoint.restore(self, from: file, path: path)
+        } else {
+            try Checkpoint.restore(network.parameters + network.buffers + (head?.parameters ?? []) + (centerLoss.map { [$0.centers] } ?? []), from: file, path: path)
+            try Checkpoint.restoreOptimizer(optimizer, trainables: trainables, from: file, path: path)
+        }
         state = Checkpoint.state(from: file)
     }
 
@@ -116,7 +142,13 @@ public final class Trainer {
         try Checkpoint.restore(network.parameters + network.buffers, from: file, path: path)
         if includingHead {
             guard let head else { throw TrainingError("\(path): --checkpoint loads a head, but a triplet loss has none; use --saved-backbone") }
-            try Checkpoint.restore(head.parameters, from: file, path: path, required: false)
+            if communicator.size > 1 {
+                for p in head.parameters where file.tensor(p.name) != nil {
+                    try ShardedCheckpoint.restoreRows(p.value, name: p.name, head: head, from: file, path: path)
+                }
+            } else {
+                try Checkpoint.restore(head.parameters, from: file, path: path, required: false)
+            }
         }
     }
 
@@ -126,7 +158,15 @@ public final class Trainer {
         try Checkpoint.restore(network.parameters + network.buffers, from: file, path: path)
     }
 
+    /// Writes the checkpoint (the whole model, whatever N). Collective with N > 1: every rank calls
+    /// it, rank 0 writes.
     public func saveCheckpoint(to path: String) throws {
+        if communicator.size > 1 { return try ShardedCheckpoint.save(self, to: path) }
+        try saveWholeCheckpoint(to: path)
+    }
+
+    func saveWholeCheckpoint(to path: String) throws {
+        guard communicator.isRoot else { return }
         try Checkpoint.save(to: path, network: network, head: head, centerLoss: centerLoss, optimizer: optimizer, trainables: trainables,
                             state: state, configuration: configuration, phase: configuration.phase)
     }
@@ -137,6 +177,12 @@ public final class Trainer {
         input.copy(from: batch.images)
         network.forward(input, batch: batch.count, isTraining: true, seed: configuration.seed, step: state.step)
         network.zeroGradients()
+        if communicator.size > 1 {
+            let result = try dataParallelLossAndUpdate(batch)
+            optimizer.step(trainables, learningRate: schedule.rate(base: configuration.learningRate, step: state.step) * state.learningRateMultiplier)
+            state.step += 1
+            return result
+        }
         var result: LossResult
         if let tripletLoss {
             let statistics = tripletLoss.loss(embeddings: network.output.pointer, labels: batch.labels, count: batch.count,
@@ -200,13 +246,19 @@ public final class Trainer {
             var line = "{\"epoch\": \(state.completedEpochs), \"step\": \(state.step), \"loss\": \(meanLoss), \"accuracy\": \(accuracySum / Double(max(count, 1))), \"lr\": \(rate), \"images_per_second\": \(Double(count * configuration.batchSize) / seconds)"
             var text = "epoch \(state.completedEpochs)/\(configuration.epochs): loss \(format(meanLoss)), train accuracy \(format(accuracySum / Double(max(count, 1)))), \(Int(Double(count * configuration.batchSize) / seconds)) images/s"
             var improved = true
-            if let validate, state.completedEpochs % max(configuration.validEvery, 1) == 0 || state.completedEpochs == configuration.epochs {
-                let summary = try validate(network)
-                line += ", " + summary.jsonFields
-                text += ", " + summary.text
-                improved = summary.metric > state.bestMetric
+            if hasValidation, state.completedEpochs % max(configuration.validEvery, 1) == 0 || state.completedEpochs == configuration.epochs {
+                // Rank 0 validates; every rank applies the same metric to its state.
+                var metric = -Double.infinity
+                if let validate {
+                    let summary = try validate(network)
+                    line += ", " + summary.jsonFields
+                    text += ", " + summary.text
+                    metric = summary.metric
+                }
+                metric = communicator.broadcast(metric, root: 0)
+                improved = metric > state.bestMetric
                 if improved {
-                    state.bestMetric = summary.metric
+                    state.bestMetric = metric
                     state.epochsWithoutImprovement = 0
                     state.plateauWait = 0
                 } else {
@@ -233,8 +285,16 @@ public final class Trainer {
 
     /// Recalibrates BN statistics over `recalibrationBatches` batches of plain training crops (the
     /// same batches every epoch, so resumed runs stay bit-identical).
+    ///
+    /// With N ranks, rank 0 alone recalibrates on whole global batches (the others' statistics are
+    /// not used: only rank 0 validates and writes checkpoints), so the result does not depend on N;
+    /// with recalibration off, the ranks' running statistics are averaged.
     public func recalibrateBatchNormalization() throws {
-        guard configuration.recalibrationBatches > 0 else { return }
+        guard configuration.recalibrationBatches > 0 else {
+            if communicator.size > 1 { averageBatchNormalizationStatistics() }
+            return
+        }
+        guard communicator.isRoot else { return }
         let iterator = recalibrationPipeline.batches(epoch: 0)
         var batches: [(input: FloatBuffer, count: Int)] = []
         while batches.count < configuration.recalibrationBatches, let batch = try iterator.next() {

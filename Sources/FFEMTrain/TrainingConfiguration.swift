@@ -133,6 +133,25 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         return TripletLoss(mining: mining, margin: margin ?? 0.2, distance: squaredDistance ? .squaredEuclidean : .euclidean)
     }
 
+    /// Settings that a data-parallel job of `ranks` processes cannot run, each with its remedy.
+    /// The global batch `batch_size` (phase 1, margin heads) is split into `ranks` equal parts; the
+    /// P×K batch of the triplet losses is checked where the sampler is made.
+    public func checkDistributed(ranks: Int) throws {
+        guard ranks > 1 else { return }
+        if (try? tripletLoss()) == nil && batchSize % ranks != 0 {
+            throw ConfigurationError("--batch-size \(batchSize) is not divisible by the \(ranks) ranks: each rank computes batch_size/N samples of every global batch; use a multiple of \(ranks)")
+        }
+        if centerLossWeight > 0 {
+            throw ConfigurationError("--center-loss-weight is not supported with several ranks (the class centres are updated outside the gradient); train with one rank or without center loss")
+        }
+        if numIdentity < ranks {
+            throw ConfigurationError("--num-identity \(numIdentity) is smaller than the \(ranks) ranks that each hold a shard of the classifier head")
+        }
+        if numIdentity >= 1 << 24 {
+            throw ConfigurationError("--num-identity \(numIdentity): labels travel between ranks as float32, exact below 2^24 classes")
+        }
+    }
+
     public func jsonText() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

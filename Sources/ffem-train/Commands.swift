@@ -6,7 +6,7 @@ let trainOptions: [OptionSpec] = [
     .option("img-root-path", "DIR", help: "Folder the image paths of the train file are relative to."),
     .option("train-file", "FILE", help: "The training image_list.json."),
     .option("num-identity", "N", help: "Number of identities (labels 0..<N) of the train file."),
-    .option("batch-size", "N", help: "Images per step.", default: "64"),
+    .option("batch-size", "N", help: "Images per step (under mpirun: the global batch, split evenly over the ranks).", default: "64"),
     .option("train-classifier", "BOOL", help: "Phase 1 (classifier pretraining) when true.", default: "true"),
     .option("metric-loss", "NAME", help: "Phase 2's loss: triplet (batch-hard), triplet-all, triplet-semihard, triplet-adversarial, arcface, cosface.", default: "triplet"),
     .option("identities-per-batch", "P", help: "Phase 2 triplet batches: P identities …", default: "8"),
@@ -14,7 +14,7 @@ let trainOptions: [OptionSpec] = [
     .flag("squared-distance", help: "Triplet loss on squared Euclidean distances."),
     .option("saved-backbone", "CKPT", help: "Start from this checkpoint's network, dropping its classifier head (phase 2 after phase 1)."),
     .option("checkpoint", "CKPT", help: "Start from this checkpoint's whole model, head included (e.g. L2-softmax → ArcFace)."),
-    .option("arch", "NAME", help: "Architecture: mobilefacenet, iresnet18, iresnet50, mobilenetv2.", default: "mobilefacenet"),
+    .option("arch", "NAME", help: "Architecture: mobilefacenet, iresnet18, iresnet50, mobilenetv2, or a ModelSpec .json file.", default: "mobilefacenet"),
     .option("embedding-dim", "N", help: "Embedding size (default: 128 for mobilefacenet, 512 otherwise)."),
     .option("input-size", "N", help: "Input side in pixels.", default: "112"),
     .option("crop-scale", "S", help: "Crop policy: scale the face box about its centre.", default: "1.0"),
@@ -46,14 +46,14 @@ let trainOptions: [OptionSpec] = [
     .option("valid-every", "N", help: "Validate every N epochs.", default: "1"),
     .option("bn-recalibration-batches", "N", help: "Recalibrate BN statistics over N batches of plain training crops before each validation/checkpoint (0: off).", default: "16"),
     .option("output-dir", "DIR", help: "Where checkpoints, log.jsonl and the plot go.", default: "out/train"),
-    .option("threads", "N", help: "Threads for BLAS and parallel loops.", default: "2"),
+    .option("threads", "N", help: "Threads for BLAS and parallel loops (per rank under mpirun).", default: "2"),
     .option("seed", "N", help: "Seed of initialisation, shuffling and augmentation.", default: "1"),
     .flag("resume", help: "Continue from OUTPUT_DIR/last.safetensors."),
 ]
 
 let benchCommand = CommandSpec(
     name: "bench",
-    abstract: "Training throughput on random input: images/s of forward + backward + update.",
+    abstract: "Training throughput on random input: images/s of forward + backward + update (under mpirun: data-parallel, gradients all-reduced).",
     options: [
         .option("arch", "NAME", help: "Architecture.", default: "mobilefacenet"),
         .option("classes", "N", help: "Classes of the softmax head.", default: "1000"),
@@ -61,16 +61,18 @@ let benchCommand = CommandSpec(
         .option("threads", "N", help: "Threads.", default: "2"),
         .option("steps", "N", help: "Timed steps (after 2 warm-up steps).", default: "10"),
     ],
-    examples: ["ffem-train bench --arch mobilefacenet --classes 1000 --batch-size 64 --threads 2"])
+    examples: ["ffem-train bench --arch mobilefacenet --classes 1000 --batch-size 64 --threads 2",
+               "mpirun -np 2 ffem-train bench --arch mobilefacenet --classes 1000 --batch-size 64 --threads 1"])
 
 let rootCommand = CommandSpec(
     name: "ffem-train",
     abstract: "Train a face-embedding network on a CPU: phase 1 pretrains it as a classifier, phase 2 fine-tunes it with a metric loss.",
-    discussion: "Reads an image_list.json dataset (the original FFEM format), trains with softmax-family losses, validates on held-out verification pairs, and writes safetensors checkpoints (last.safetensors, best.safetensors) with the full training state, so --resume continues exactly.",
+    discussion: "Reads an image_list.json dataset (the original FFEM format), trains with softmax-family losses, validates on held-out verification pairs, and writes safetensors checkpoints (last.safetensors, best.safetensors) with the full training state, so --resume continues exactly. Under `mpirun -np N` it trains data-parallel over N processes (Open MPI): --batch-size is the global batch (divisible by N; B/N images per rank), --threads is per rank, the classifier head is sharded across the ranks, rank 0 validates, logs and writes checkpoints, and --resume accepts a checkpoint written with any N (docs/DISTRIBUTED.md).",
     options: trainOptions,
     subcommands: [benchCommand, exportCommand],
     examples: [
         "ffem-train --train-file data/orl/train.json --img-root-path data/orl --num-identity 30 --epochs 20 --batch-size 32 \\",
         "    --valid-pairs data/orl/pairs-heldout.txt --valid-file data/orl/image_list.json --output-dir out/phase1",
         "ffem-train --config configs/orl-phase2.json --saved-backbone out/phase1/best.safetensors",
+        "mpirun -np 2 ffem-train --config configs/orl-phase1.json --threads 1 --output-dir out/phase1-mpi",
     ])

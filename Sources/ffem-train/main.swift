@@ -11,31 +11,56 @@ import Foundation
 ensureShortOpenBLASSpin()
 CommandRunner.main(root: rootCommand, arguments: Array(CommandLine.arguments.dropFirst())) { (arguments: ParsedArguments) throws(CommandError) in
     switch arguments.commandPath.last {
-    case "bench": try runBench(arguments)
+    case "bench": try withJobCommunicator { (communicator) throws(CommandError) in try runBench(arguments, communicator: communicator) }
     case "export-onnx": try runExport(arguments)
-    default: try runTraining(arguments)
+    default: try withJobCommunicator { (communicator) throws(CommandError) in try runTraining(arguments, communicator: communicator) }
     }
 }
 
-func runTraining(_ arguments: ParsedArguments) throws(CommandError) {
+/// A built-in architecture by name, or a ModelSpec JSON file (as stored in checkpoints).
+func architecture(_ configuration: TrainingConfiguration) throws(CommandError) -> ModelSpec {
+    if let spec = Architectures.named(configuration.architecture, embeddingSize: configuration.embeddingDim, inputSize: configuration.inputSize) {
+        return spec
+    }
+    guard configuration.architecture.hasSuffix(".json") else {
+        throw CommandError.usage("--arch '\(configuration.architecture)' is not one of \(Architectures.names.joined(separator: ", ")) nor a ModelSpec .json file")
+    }
+    do {
+        return try ModelSpec.fromJSON(String(decoding: try FileIO.read(configuration.architecture), as: UTF8.self))
+    } catch {
+        throw CommandError.dataError("--arch \(configuration.architecture): not a readable ModelSpec JSON file (\(error))")
+    }
+}
+
+func runTraining(_ arguments: ParsedArguments, communicator: any Communicator) throws(CommandError) {
     let configuration = try TrainingConfiguration.from(arguments)
     openblas_set_num_threads(Int32(configuration.threads))
-    guard let spec = Architectures.named(configuration.architecture, embeddingSize: configuration.embeddingDim, inputSize: configuration.inputSize) else {
-        throw CommandError.usage("--arch '\(configuration.architecture)' is not one of \(Architectures.names.joined(separator: ", "))")
+    let spec = try architecture(configuration)
+    do {
+        try configuration.checkDistributed(ranks: communicator.size)
+    } catch {
+        throw CommandError.usage("\(error)")
     }
     let dataset: Dataset
     do {
         dataset = try Dataset.load(listFile: configuration.trainFile, imageRoot: configuration.imgRootPath, identityCount: configuration.numIdentity)
-        // Decode every image once before training: a damaged file stops the run now, not hours in.
-        _ = try DatasetValidator.validate(FolderStore(dataset: dataset), threads: configuration.threads)
+        // Decode every image once before training: a damaged file stops the run now, not hours in
+        // (rank 0 alone in a data-parallel job; its error ends every rank).
+        if communicator.isRoot { _ = try DatasetValidator.validate(FolderStore(dataset: dataset), threads: configuration.threads) }
     } catch {
         throw CommandError.dataError(error.description)
     }
     let trainer: Trainer
     do {
-        trainer = try Trainer(configuration: configuration, spec: spec, store: FolderStore(dataset: dataset))
+        trainer = try Trainer(configuration: configuration, spec: spec, store: FolderStore(dataset: dataset), communicator: communicator)
     } catch {
         throw CommandError.dataError("\(error)")
+    }
+    let print = { (line: String) in printOnRoot(communicator, line) }
+    if communicator.size > 1, let head = trainer.head {
+        print("data-parallel: \(communicator.size) ranks × \(configuration.batchSize / communicator.size) images of each global batch of \(configuration.batchSize); head sharded: \(head.classes) of \(head.totalClasses) classes per rank; \(trainer.gradientReducer!.bytesPerStep) bytes of gradients all-reduced per step")
+    } else if communicator.size > 1 {
+        print("data-parallel: \(communicator.size) ranks × \(trainer.pipeline.configuration.batchSize / communicator.size) images of each global P×K batch; \(trainer.gradientReducer!.bytesPerStep) bytes of gradients all-reduced per step")
     }
     print("model: \(spec.name), \(trainer.network.parameterCount) parameters, \(trainer.network.multiplyAdds) multiply-adds per image, embedding \(trainer.network.outputShape.count)")
     if let triplet = trainer.tripletLoss {
@@ -45,7 +70,7 @@ func runTraining(_ arguments: ParsedArguments) throws(CommandError) {
     }
     let policy = CropPolicy(scale: configuration.cropScale, makesSquare: configuration.cropSquare)
     var lastReport: VerificationReport?
-    if let pairsPath = configuration.validPairs {
+    if let pairsPath = configuration.validPairs, communicator.isRoot {
         do {
             let validation = try PairValidation(pairsPath: pairsPath, listFile: configuration.validFile ?? configuration.trainFile,
                                                 imageRoot: configuration.validImgRootPath ?? configuration.imgRootPath, policy: policy)
@@ -59,7 +84,7 @@ func runTraining(_ arguments: ParsedArguments) throws(CommandError) {
         }
     }
     do {
-        try FileManager.default.createDirectory(atPath: configuration.outputDir, withIntermediateDirectories: true)
+        if communicator.isRoot { try FileManager.default.createDirectory(atPath: configuration.outputDir, withIntermediateDirectories: true) }
         if configuration.resume {
             guard FileIO.exists(trainer.lastCheckpointPath) else {
                 throw CommandError.usage("--resume: no checkpoint at \(trainer.lastCheckpointPath)")
@@ -70,9 +95,10 @@ func runTraining(_ arguments: ParsedArguments) throws(CommandError) {
             try trainer.initialize(from: path, includingHead: configuration.checkpoint != nil)
             print("phase \(configuration.phase) starts from \(path) (\(configuration.checkpoint != nil ? "whole model" : "backbone only"))")
         }
-        let observer = ConsoleObserver(epochs: configuration.epochs, logPath: FileIO.join(configuration.outputDir, "log.jsonl"))
+        let observer = communicator.isRoot ? ConsoleObserver(epochs: configuration.epochs, logPath: FileIO.join(configuration.outputDir, "log.jsonl")) : nil
         trainer.observer = observer
         try trainer.run()
+        guard communicator.isRoot else { return }
         let plotPath = FileIO.join(configuration.outputDir, "training.svg")
         try FileIO.writeAtomically(TrainingPlot.svg(history: trainer.state.history), to: plotPath)
         if let report = lastReport {
@@ -92,12 +118,20 @@ func runTraining(_ arguments: ParsedArguments) throws(CommandError) {
     }
 }
 
-func runBench(_ arguments: ParsedArguments) throws(CommandError) {
+/// Training throughput on random input. Under `mpirun -np N` every rank runs B/N images of each
+/// global batch of B and the gradients (network and the replicated softmax head) are all-reduced
+/// as in training; rank 0 reports the global images/s and the all-reduce's share.
+func runBench(_ arguments: ParsedArguments, communicator: any Communicator) throws(CommandError) {
     let threads = try arguments.int("threads", in: 1...256) ?? 2
     let classes = try arguments.int("classes", in: 2...1_000_000) ?? 1000
-    let batch = try arguments.int("batch-size", in: 1...4096) ?? 64
+    let globalBatch = try arguments.int("batch-size", in: 1...4096) ?? 64
     let steps = try arguments.int("steps", in: 1...100_000) ?? 10
     let name = arguments.string("arch") ?? "mobilefacenet"
+    let ranks = communicator.size
+    guard globalBatch % ranks == 0 else {
+        throw CommandError.usage("--batch-size \(globalBatch) is not divisible by the \(ranks) ranks")
+    }
+    let batch = globalBatch / ranks
     openblas_set_num_threads(Int32(threads))
     guard let spec = Architectures.named(name) else { throw CommandError.usage("--arch '\(name)' is unknown") }
     do {
@@ -107,22 +141,34 @@ func runBench(_ arguments: ParsedArguments) throws(CommandError) {
         var settings = OptimizerSettings()
         settings.kind = .sgd
         let optimizer = Optimizer(settings: settings, parameters: network.parameters + head.parameters)
+        let reducer = ranks > 1 ? GradientReducer(parameters: network.parameters + head.parameters, communicator: communicator) : nil
         let input = FloatBuffer((0..<(batch * spec.input.count)).map { _ in random.nextFloat(in: -1, 1) })
         let labels = (0..<batch).map { _ in Int32(random.nextInt(below: classes)) }
-        print("model: \(spec.name), \(network.parameterCount) parameters (+\(head.weight.count + (head.bias?.count ?? 0)) head), \(network.multiplyAdds) multiply-adds per image")
-        var timed = 0.0
+        printOnRoot(communicator, "model: \(spec.name), \(network.parameterCount) parameters (+\(head.weight.count + (head.bias?.count ?? 0)) head), \(network.multiplyAdds) multiply-adds per image")
+        var timed = 0.0, reduceStart = 0.0
         for step in 0..<(steps + 2) {
+            if step == 2 { reduceStart = reducer?.seconds ?? 0 }
             let start = Date()
             network.forward(input, batch: batch, isTraining: true)
             network.zeroGradients()
             for p in head.parameters { p.gradient.zero() }
             _ = head.loss(embeddings: network.output.pointer, labels: labels, embeddingGradient: network.outputGradient.pointer)
             network.backward(input: input)
+            reducer?.reduce()
             optimizer.step(network.parameters + head.parameters, learningRate: 0.01)
             if step >= 2 { timed += Date().timeIntervalSince(start) }
         }
-        print(String(format: "step: %.1f ms (batch %d, %d threads)", timed / Double(steps) * 1000, batch, threads))
-        print(String(format: "images/s: %.1f", Double(steps * batch) / timed))
+        // The slowest rank sets the pace: report the largest time.
+        var slowest = [Float(timed)]
+        communicator.allreduceMax(&slowest)
+        timed = Double(slowest[0])
+        printOnRoot(communicator, String(format: "step: %.1f ms (batch %d, %d threads)", timed / Double(steps) * 1000, globalBatch, threads))
+        if let reducer {
+            let reduceSeconds = reducer.seconds - reduceStart
+            printOnRoot(communicator, String(format: "ranks: %d × %d images, %d threads each; all-reduce %d bytes per step, %.2f ms per step on rank 0 (%.2f %% of the step)",
+                                             ranks, batch, threads, reducer.bytesPerStep, reduceSeconds / Double(steps) * 1000, 100 * reduceSeconds / timed))
+        }
+        printOnRoot(communicator, String(format: "images/s: %.1f", Double(steps * globalBatch) / timed))
     } catch {
         throw CommandError.failure("\(error)")
     }

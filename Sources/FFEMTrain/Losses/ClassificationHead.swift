@@ -35,10 +35,25 @@ public struct LossResult: Sendable {
 
 /// A class-weight matrix W (classes × d) with a bias for the non-angular kinds, and its loss:
 /// L = −(1/N) Σ_n log softmax(z_n)_{y_n}.
+///
+/// **Sharded (model-parallel) head**, as insightface's Partial FC without sampling: in a job of R
+/// ranks, rank r holds only the rows of classes `classOffset ..< classOffset + classes` (⌈C/R⌉ each,
+/// fewer on the last rank) and sees the embeddings of the whole global batch. Each rank computes its
+/// block of logits; the softmax needs, per sample, max_c z_c (an all-reduce of the per-rank maxima)
+/// and Σ_c exp(z_c − max) (an all-reduce of the per-rank sums); the target term comes from the rank
+/// that owns the label. ∂L/∂W of a shard stays on its rank; ∂L/∂x is the sum of every shard's
+/// contribution (an all-reduce of N×d values). The arithmetic is that of the whole head, class by
+/// class; only the order of the per-sample sums over classes differs.
 public final class ClassificationHead {
     public let kind: HeadKind
+    /// Classes held here (all of them unless sharded).
     public let classes: Int
     public let dimension: Int
+    /// First class held here, and the classes of the whole head.
+    public let classOffset: Int
+    public let totalClasses: Int
+    /// The ranks that hold the other shards; nil for a whole head.
+    public let communicator: (any Communicator)?
     public let weight: Parameter
     public let bias: Parameter?
     // Scratch, reused across steps.
@@ -49,15 +64,36 @@ public final class ClassificationHead {
     var logits: [Float] = []
     var cosines: [Float] = []
 
-    public init(kind: HeadKind, classes: Int, dimension: Int, random: inout SeededRandom) {
-        self.kind = kind
-        self.classes = classes
-        self.dimension = dimension
-        weight = Parameter(name: "head.weight", shape: [classes, dimension],
-                           initial: Initialization.glorotUniform(count: classes * dimension, fanIn: dimension, fanOut: classes, random: &random),
-                           isDecayed: true)
-        bias = kind.isAngular ? nil : Parameter(name: "head.bias", shape: [classes], initial: [Float](repeating: 0, count: classes), isDecayed: false)
+    public convenience init(kind: HeadKind, classes: Int, dimension: Int, random: inout SeededRandom) {
+        self.init(kind: kind, classes: classes, dimension: dimension, random: &random, communicator: nil)
     }
+
+    /// Shard `communicator.rank` of a head over `classes` classes (the whole head when
+    /// `communicator` is nil or has one rank). Its rows are initialised to the same values as the
+    /// whole head's rows (the whole matrix is drawn once, transiently, and sliced), so a sharded
+    /// run starts where a single-process run does.
+    public init(kind: HeadKind, classes: Int, dimension: Int, random: inout SeededRandom, communicator: (any Communicator)?) {
+        let range = ClassificationHead.shardRange(classes: classes, rank: communicator?.rank ?? 0, ranks: communicator?.size ?? 1)
+        self.kind = kind
+        self.classes = range.count
+        self.dimension = dimension
+        classOffset = range.lowerBound
+        totalClasses = classes
+        self.communicator = (communicator?.size ?? 1) > 1 ? communicator : nil
+        let all = Initialization.glorotUniform(count: classes * dimension, fanIn: dimension, fanOut: classes, random: &random)
+        weight = Parameter(name: "head.weight", shape: [range.count, dimension],
+                           initial: Array(all[(range.lowerBound * dimension)..<(range.upperBound * dimension)]), isDecayed: true)
+        bias = kind.isAngular ? nil : Parameter(name: "head.bias", shape: [range.count], initial: [Float](repeating: 0, count: range.count), isDecayed: false)
+    }
+
+    /// Classes of shard `rank` of `ranks`: ⌈C/R⌉ consecutive classes each, the last shard the rest.
+    public static func shardRange(classes: Int, rank: Int, ranks: Int) -> Range<Int> {
+        let size = (classes + ranks - 1) / ranks
+        return min(rank * size, classes)..<min((rank + 1) * size, classes)
+    }
+
+    /// Rows per shard in a job of `ranks` (the padded size used to gather shards).
+    public static func shardSize(classes: Int, ranks: Int) -> Int { (classes + ranks - 1) / ranks }
 
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
@@ -124,11 +160,21 @@ public final class ClassificationHead {
             }
             for r in 0..<n {
                 for k in 0..<c { logits[r * c + k] = s * cosines[r * c + k] }
-                let y = Int(labels[r])
-                logits[r * c + y] = s * target(cosines[r * c + y]).value
+                let y = Int(labels[r]) - classOffset
+                if y >= 0 && y < c { logits[r * c + y] = s * target(cosines[r * c + y]).value }
             }
         }
         // 2. Softmax cross-entropy; G = ∂L/∂z = (p − onehot)/N.
+        let softmax = communicator.map { shardedSoftmax(labels: labels, communicator: $0) } ?? wholeSoftmax(labels: labels)
+        var gradient = softmax.gradient
+        // 3. Back to the embedding and the weights.
+        backPropagate(&gradient, labels: labels, embeddings: x, embeddingGradient: embeddingGradient)
+        return LossResult(loss: softmax.total / Double(n), accuracy: Double(softmax.correct) / Double(n))
+    }
+
+    /// Loss sum, correct count and G = (p − onehot)/N of a whole head.
+    func wholeSoftmax(labels: [Int32]) -> (total: Double, correct: Int, gradient: [Float]) {
+        let n = labels.count, c = classes
         var total = 0.0
         var correct = 0
         var gradient = [Float](repeating: 0, count: n * c)
@@ -149,7 +195,47 @@ public final class ClassificationHead {
                 gradient[r * c + k] = Float((p - (k == y ? 1 : 0)) / Double(n))
             }
         }
-        // 3. Back to the embedding and the weights.
+        return (total, correct, gradient)
+    }
+
+    /// The same for one shard: the per-sample maximum and exponential sum are all-reduced over the
+    /// shards, the target term and the correct flag come from the shard that owns the label.
+    func shardedSoftmax(labels: [Int32], communicator: any Communicator) -> (total: Double, correct: Int, gradient: [Float]) {
+        let n = labels.count, c = classes
+        var maximum = [Float](repeating: -Float.infinity, count: n)
+        for r in 0..<n { for k in 0..<c where logits[r * c + k] > maximum[r] { maximum[r] = logits[r * c + k] } }
+        communicator.allreduceMax(&maximum)
+        // Per sample: Σ exp(z − max) over this shard, (z_y − max) and [z_y is the maximum] on the owner.
+        var sums = [Double](repeating: 0, count: 3 * n)
+        for r in 0..<n {
+            for k in 0..<c { sums[r] += Foundation.exp(Double(logits[r * c + k] - maximum[r])) }
+            let y = Int(labels[r]) - classOffset
+            if y >= 0 && y < c {
+                sums[n + r] = Double(logits[r * c + y] - maximum[r])
+                sums[2 * n + r] = logits[r * c + y] >= maximum[r] ? 1 : 0
+            }
+        }
+        communicator.allreduceSum(&sums)
+        var total = 0.0
+        var correct = 0
+        var gradient = [Float](repeating: 0, count: n * c)
+        for r in 0..<n {
+            total += log(sums[r]) - sums[n + r]
+            if sums[2 * n + r] > 0 { correct += 1 }
+            let y = Int(labels[r]) - classOffset
+            for k in 0..<c {
+                let p = Foundation.exp(Double(logits[r * c + k] - maximum[r])) / sums[r]
+                gradient[r * c + k] = Float((p - (k == y ? 1 : 0)) / Double(n))
+            }
+        }
+        return (total, correct, gradient)
+    }
+
+    /// Writes ∂L/∂x into `embeddingGradient` and adds ∂L/∂W (∂L/∂b) from G = ∂L/∂z; a shard
+    /// all-reduces its part of ∂L/∂x so every rank holds the whole-head gradient of every sample.
+    func backPropagate(_ gradient: inout [Float], labels: [Int32], embeddings x: UnsafePointer<Float>, embeddingGradient: UnsafeMutablePointer<Float>) {
+        let n = labels.count, d = dimension, c = classes
+        let s = scale
         switch kind {
         case .softmax, .l2Softmax:
             let isNormalized: Bool
@@ -161,6 +247,7 @@ public final class ClassificationHead {
             var inputGradient = [Float](repeating: 0, count: n * d)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(c), 1, gradient, Int32(c),
                         weight.value.pointer, Int32(d), 0, &inputGradient, Int32(d))
+            communicator?.allreduceSum(&inputGradient)
             if isNormalized {
                 // z = W (s·x̂): ∂L/∂x = s·(g − x̂⟨g, x̂⟩)/‖x‖ with g = Wᵀ G (normalizedInput holds s·x̂).
                 for r in 0..<n {
@@ -177,12 +264,13 @@ public final class ClassificationHead {
             // ∂L/∂cos = s·G, times ψ'(cos θ_y) on the target.
             for r in 0..<n {
                 for k in 0..<c { gradient[r * c + k] *= s }
-                let y = Int(labels[r])
-                gradient[r * c + y] *= target(cosines[r * c + y]).derivative
+                let y = Int(labels[r]) - classOffset
+                if y >= 0 && y < c { gradient[r * c + y] *= target(cosines[r * c + y]).derivative }
             }
             var inputGradient = [Float](repeating: 0, count: n * d)
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(c), 1, gradient, Int32(c),
                         normalizedWeight, Int32(d), 0, &inputGradient, Int32(d))
+            communicator?.allreduceSum(&inputGradient)
             var weightGradient = [Float](repeating: 0, count: c * d)
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(c), Int32(d), Int32(n), 1, gradient, Int32(c),
                         normalizedInput, Int32(d), 0, &weightGradient, Int32(d))
@@ -193,7 +281,6 @@ public final class ClassificationHead {
                 self.weight.gradient[r * d + i] += v
             }
         }
-        return LossResult(loss: total / Double(n), accuracy: Double(correct) / Double(n))
     }
 
     /// ∂L/∂v = (g − v̂⟨g, v̂⟩)/‖v‖ for each row v of a row-normalised matrix.
