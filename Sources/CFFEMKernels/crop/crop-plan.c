@@ -18,20 +18,23 @@ static uint32_t sample_offset(ffem_pixel_format format, uint32_t x, uint32_t c) 
 
 void ffem_crop_plan_init(ffem_crop_plan *plan, const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror) {
   const ffem_pixel_format format = image->format;
+  const int nv12 = format == FFEM_PIXEL_NV12;
   plan->n = n;
-  plan->sample_count = (2 * n + 63) & ~63u;
+  plan->sample_count = (2 * n + 31) & ~31u;
   plan->channel_count = format == FFEM_PIXEL_GREY ? 1 : 3;
-  plan->is_yuv = format == FFEM_PIXEL_YUYV || format == FFEM_PIXEL_UYVY || format == FFEM_PIXEL_NV12;
+  plan->is_yuv = format == FFEM_PIXEL_YUYV || format == FFEM_PIXEL_UYVY || nv12;
   plan->yuv_range = image->yuv_range;
-  for (uint32_t c = 0; c < 3; c++) {
-    const int chroma_plane = format == FFEM_PIXEL_NV12 && c > 0;
-    plan->plane[c] = chroma_plane ? image->chroma : image->data;
-    plan->stride[c] = chroma_plane ? image->chroma_stride : image->stride;
-    plan->row_shift[c] = chroma_plane ? 1 : 0;
-  }
+  plan->plane[0] = image->data;
+  plan->stride[0] = image->stride;
+  plan->row_shift[0] = 0;
+  plan->plane[1] = nv12 ? image->chroma : image->data;
+  plan->stride[1] = nv12 ? image->chroma_stride : image->stride;
+  plan->row_shift[1] = nv12 ? 1 : 0;
+  // Channel 2's offset minus channel 1's is the same for every pixel x of a format.
+  plan->channel2_delta = (int32_t)sample_offset(format, 0, 2) - (int32_t)sample_offset(format, 0, 1);
   for (uint32_t j = 0; j < n; j++) {
     const ffem_axis_tap tap = ffem_axis_tap_at(box.x1, box.x2, mirror ? n - 1 - j : j, n, image->width);
-    for (uint32_t c = 0; c < 3; c++) {
+    for (uint32_t c = 0; c < 2; c++) {
       plan->offset[c][2 * j] = sample_offset(format, tap.i0, c);
       plan->offset[c][2 * j + 1] = sample_offset(format, tap.i1, c);
     }
@@ -39,7 +42,7 @@ void ffem_crop_plan_init(ffem_crop_plan *plan, const ffem_image_view *image, ffe
     plan->weight[2 * j + 1] = (int16_t)tap.w1;
   }
   for (uint32_t k = 2 * n; k < plan->sample_count; k += 2) {
-    for (uint32_t c = 0; c < 3; c++) plan->offset[c][k] = plan->offset[c][k + 1] = 0;
+    for (uint32_t c = 0; c < 2; c++) plan->offset[c][k] = plan->offset[c][k + 1] = sample_offset(format, 0, c);
     plan->weight[k] = 2048;
     plan->weight[k + 1] = 0;
   }

@@ -6,9 +6,10 @@
 // over its 4 neighbours, each neighbour first converted to RGB. The sum is exact integer arithmetic,
 // so it can be evaluated in any order and gives the same bytes. The SIMD kernels evaluate it as:
 //
-//   plan (once per crop, scalar, here): for every output column j and each side s ∈ {0, 1}, the byte
-//     offset inside a source row of the sample column i_s(j) for each of the three channels, and the
-//     weight pair (2048 − w1(j), w1(j)). Mirroring and edge clamping live entirely in these tables.
+//   plan (once per crop, scalar, crop-plan.c): for every output column j and each side s ∈ {0, 1},
+//     the byte offsets inside a source row of the sample column i_s(j) (channel 0, channel 1; channel
+//     2 sits a fixed distance from channel 1), and the weight pair (2048 − w1(j), w1(j)). Mirroring
+//     and edge clamping live entirely in these tables.
 //   gather (once per source row used, scalar): the 2n samples of each channel of that row into
 //     contiguous bytes, pairs interleaved: sample[c][2j + s].
 //   convert (ISA kernel, YUV formats only): Y'CbCr → RGB on those contiguous bytes, the integer
@@ -26,22 +27,25 @@
 #include "crop-axis.h"
 #include "ffem_image.h"
 
-/// Sample slots per channel: 2·FFEM_CROP_MAX_SIDE pairs plus one 64-byte vector of padding, so a
-/// kernel may always process whole vectors (up to 32 columns, 64 bytes) past the crop's right edge.
-#define FFEM_CROP_SAMPLES_PADDED (2 * FFEM_CROP_MAX_SIDE + 64)
+/// Sample slots per channel: 2·FFEM_CROP_MAX_SIDE plus padding, so a kernel may always process whole
+/// vectors of up to 16 columns (32 samples) past the crop's right edge.
+#define FFEM_CROP_SAMPLES_PADDED (2 * FFEM_CROP_MAX_SIDE + 32)
 
-/// Per-crop tables (see the file comment). Padding entries sample offset 0 (a valid byte of every
-/// row) with weights (2048, 0), so padded lanes compute harmless values that are never stored.
+/// Per-crop tables (see the file comment). Channel 0 (R or Y) reads plane[0]; channels 1 and 2 read
+/// plane[1] at the same row, channel 2 always `channel2_delta` bytes after channel 1 (RGB +1, BGR −1,
+/// YUYV/UYVY +2, NV12 +1). Padding entries sample offset 0 (plus the delta, a valid byte of every row)
+/// with weights (2048, 0), so padded lanes compute harmless values that are never stored.
 typedef struct ffem_crop_plan {
   uint32_t n;              ///< output side
-  uint32_t sample_count;   ///< samples per channel and source row actually gathered: 2n rounded up to 64
+  uint32_t sample_count;   ///< samples per channel and source row actually gathered: 2n rounded up to 32
   uint32_t channel_count;  ///< 1 for grey (channels 1 and 2 copy channel 0), else 3
   int is_yuv;              ///< gathered channels are Y, Cb, Cr (converted), else R, G, B
   ffem_yuv_range yuv_range;
-  const uint8_t *plane[3];  ///< channel c of source row y starts at plane[c] + (y >> row_shift[c])·stride[c]
-  size_t stride[3];
-  uint32_t row_shift[3];
-  uint32_t offset[3][FFEM_CROP_SAMPLES_PADDED];  ///< byte offset of sample [c][2j+s] within its row
+  const uint8_t *plane[2];  ///< source row y of plane p starts at plane[p] + (y >> row_shift[p])·stride[p]
+  size_t stride[2];
+  uint32_t row_shift[2];
+  int32_t channel2_delta;
+  uint32_t offset[2][FFEM_CROP_SAMPLES_PADDED];  ///< byte offsets of samples [2j+s] of channels 0 and 1
   int16_t weight[FFEM_CROP_SAMPLES_PADDED];      ///< (2048 − w1(j), w1(j)) at [2j], [2j+1]
 } ffem_crop_plan;
 
@@ -54,7 +58,7 @@ typedef struct ffem_crop_row {
 /// Fills the plan of an n×n crop of `box` (validated arguments; mirror as in ffem_crop_rgb).
 void ffem_crop_plan_init(ffem_crop_plan *plan, const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror);
 
-/// convert: count bytes (a multiple of 64) of Y, Cb, Cr → R, G, B by the rule of ffem_yuv_to_rgb().
+/// convert: count bytes (a multiple of 32) of Y, Cb, Cr → R, G, B by the rule of ffem_yuv_to_rgb().
 typedef void (*ffem_crop_convert_fn)(size_t count, const uint8_t *y, const uint8_t *u, const uint8_t *v,
                                      ffem_yuv_range range, uint8_t *r, uint8_t *g, uint8_t *b);
 /// blend: one output row of n RGB24 pixels (exactly 3n bytes written) from the rows above and below
@@ -62,22 +66,32 @@ typedef void (*ffem_crop_convert_fn)(size_t count, const uint8_t *y, const uint8
 typedef void (*ffem_crop_blend_fn)(const ffem_crop_plan *plan, const ffem_crop_row *top, const ffem_crop_row *bottom,
                                    int32_t wy1, uint8_t *out);
 
-/// Gathers source row y into `row`, converting YUV with `convert`.
+/// Gathers source row y into `row` (one pass over the samples), converting YUV with `convert`.
 static inline __attribute__((always_inline)) void ffem_crop_row_fill(const ffem_crop_plan *plan, uint32_t y,
                                                                      ffem_crop_row *row, uint8_t (*scratch)[FFEM_CROP_SAMPLES_PADDED],
                                                                      ffem_crop_convert_fn convert) {
   const uint32_t count = plan->sample_count;
-  for (uint32_t c = 0; c < plan->channel_count; c++) {
-    const uint8_t *source = plan->plane[c] + (size_t)(y >> plan->row_shift[c]) * plan->stride[c];
-    const uint32_t *offset = plan->offset[c];
-    uint8_t *destination = plan->is_yuv ? scratch[c] : row->rgb[c];
-    for (uint32_t k = 0; k < count; k++) destination[k] = source[offset[k]];
+  const uint8_t *source0 = plan->plane[0] + (size_t)(y >> plan->row_shift[0]) * plan->stride[0];
+  const uint32_t *offset0 = plan->offset[0], *offset1 = plan->offset[1];
+  uint8_t *c0 = plan->is_yuv ? scratch[0] : row->rgb[0];
+  if (plan->channel_count == 1) {
+    for (uint32_t k = 0; k < count; k++) c0[k] = source0[offset0[k]];
+    memcpy(row->rgb[1], row->rgb[0], count);
+    memcpy(row->rgb[2], row->rgb[0], count);
+  } else {
+    const uint8_t *source1 = plan->plane[1] + (size_t)(y >> plan->row_shift[1]) * plan->stride[1];
+    const int32_t delta = plan->channel2_delta;
+    uint8_t *c1 = plan->is_yuv ? scratch[1] : row->rgb[1];
+    uint8_t *c2 = plan->is_yuv ? scratch[2] : row->rgb[2];
+    for (uint32_t k = 0; k < count; k++) {
+      const int32_t at = (int32_t)offset1[k];
+      c0[k] = source0[offset0[k]];
+      c1[k] = source1[at];
+      c2[k] = source1[at + delta];
+    }
   }
   if (plan->is_yuv) {
     convert(count, scratch[0], scratch[1], scratch[2], plan->yuv_range, row->rgb[0], row->rgb[1], row->rgb[2]);
-  } else if (plan->channel_count == 1) {
-    memcpy(row->rgb[1], row->rgb[0], count);
-    memcpy(row->rgb[2], row->rgb[0], count);
   }
   row->y = y;
 }
