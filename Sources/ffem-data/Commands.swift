@@ -69,4 +69,8 @@ let splitCommand = CommandSpec(
 let rootCommand = CommandSpec(
     name: "ffem-data",
     abstract: "Prepare, check, pack and benchmark FFEM face datasets (image_list.json).",
-    subcommands: [checkCommand, packCommand, benchCommand, importCommand, splitCommand])
+    discussion: "A dataset is an image_list.json (image path relative to --img-root-path → label and face box [x1, y1, x2, y2]) "
+        + "over JPEG or PGM/PPM images. Bad data exits 65 with the file, line:column and reason.",
+    subcommands: [checkCommand, packCommand, benchCommand, importCommand, splitCommand],
+    examples: ["ffem-data check --train-file data/orl/image_list.json --img-root-path data/orl --preview out/crops.png",
+               "ffem-data split --train-file data/orl/image_list.json --img-root-path data/orl --identities 30 --output data/orl/train.json"])

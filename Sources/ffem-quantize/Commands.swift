@@ -12,7 +12,7 @@ let rootCommand = CommandSpec(
         .option("observer", "NAME", help: "Override the config's observer: minmax, percentile or mse."),
         .option("pairs", "FILE", help: "Held-out verification pairs for the report (ORL or LFW format)."),
         .option("eval-list", "FILE", help: "image_list.json with the boxes of the pair images (default: the calibration image list)."),
-        .option("eval-root", "DIR", help: "Folder of the pair images (default: the calibration img_root_path)."),
+        .option("eval-img-root-path", "DIR", help: "Folder of the pair images (default: the calibration img_root_path)."),
         .option("report", "FILE.json", help: "Write the quantization report as JSON.", default: "MODEL.ffq.report.json"),
         .option("threads", "N", help: "Threads.", default: "2"),
     ],

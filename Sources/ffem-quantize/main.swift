@@ -67,7 +67,7 @@ func runQuantization(_ arguments: ParsedArguments) throws {
     if let pairsPath = arguments.string("pairs") {
         let pairs = try PairsFile.load(pairsPath)
         let evalDataset = try Dataset.load(listFile: arguments.string("eval-list") ?? calibration.configuration.imageList,
-                                           imageRoot: arguments.string("eval-root") ?? calibration.configuration.imgRootPath)
+                                           imageRoot: arguments.string("eval-img-root-path") ?? calibration.configuration.imgRootPath)
         var position: [String: Int] = [:]
         for (k, entry) in evalDataset.entries.enumerated() { position[entry.path] = k }
         let indices = try pairs.distinctPaths.map { path -> Int in
