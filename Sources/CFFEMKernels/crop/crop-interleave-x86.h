@@ -1,5 +1,6 @@
-// CFFEMKernels — planar R, G, B bytes → RGB24 on x86 (SSSE3 pshufb), shared by the x86 crop kernels
-// (internal). Inlined into each kernel (its ISA includes SSSE3).
+// CFFEMKernels — byte shuffles of the x86 crop kernels (internal, SSSE3 pshufb; every x86 crop ISA
+// includes SSSE3): sample words → channel planes (the split stage of crop-plan.h), and planar R, G, B
+// bytes → RGB24.
 #ifndef FFEM_CROP_INTERLEAVE_X86_H
 #define FFEM_CROP_INTERLEAVE_X86_H
 #if defined(__x86_64__)
@@ -42,6 +43,30 @@ static inline __attribute__((always_inline, target("ssse3"))) void ffem_store_rg
     _mm_storeu_si128((__m128i *)(staged + 16), v[1]);
     _mm_storeu_si128((__m128i *)(staged + 32), v[2]);
     memcpy(out, staged, 3 * (size_t)count);
+  }
+}
+/// The split stage: byte position[c] of each of `count` words (a multiple of 16) into channel c.
+/// Per 4 words one pshufb gathers [c0 ×4 | c1 ×4 | c2 ×4 | 0 ×4]; a 4×4 transpose of 32-bit lanes
+/// over 16 words gives 16 bytes per channel.
+static inline __attribute__((target("ssse3"))) void ffem_crop_split_words_ssse3(size_t count, const uint32_t *words,
+                                                                                const uint8_t position[3], uint8_t *c0,
+                                                                                uint8_t *c1, uint8_t *c2) {
+  int8_t pick[16];
+  for (int c = 0; c < 3; c++) {
+    for (int i = 0; i < 4; i++) pick[4 * c + i] = (int8_t)(position[c] + 4 * i);
+  }
+  for (int i = 12; i < 16; i++) pick[i] = -1;
+  const __m128i mask = _mm_loadu_si128((const __m128i *)pick);
+  for (size_t k = 0; k < count; k += 16) {
+    const __m128i v0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(words + k)), mask);
+    const __m128i v1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(words + k + 4)), mask);
+    const __m128i v2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(words + k + 8)), mask);
+    const __m128i v3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(words + k + 12)), mask);
+    const __m128i lo01 = _mm_unpacklo_epi32(v0, v1), lo23 = _mm_unpacklo_epi32(v2, v3);  // c0 c0 c1 c1
+    const __m128i hi01 = _mm_unpackhi_epi32(v0, v1), hi23 = _mm_unpackhi_epi32(v2, v3);  // c2 c2 0 0
+    _mm_storeu_si128((__m128i *)(c0 + k), _mm_unpacklo_epi64(lo01, lo23));
+    _mm_storeu_si128((__m128i *)(c1 + k), _mm_unpackhi_epi64(lo01, lo23));
+    _mm_storeu_si128((__m128i *)(c2 + k), _mm_unpacklo_epi64(hi01, hi23));
   }
 }
 #endif

@@ -16,6 +16,32 @@ static uint32_t sample_offset(ffem_pixel_format format, uint32_t x, uint32_t c) 
   return 0;
 }
 
+/// Sample k of every row reads source pixel x: its offsets and shift for the plan's gather.
+static void set_sample(ffem_crop_plan *plan, ffem_pixel_format format, uint32_t k, uint32_t x) {
+  switch (plan->gather) {
+    case FFEM_CROP_GATHER_BYTES:
+      plan->offset[0][k] = sample_offset(format, x, 0);
+      plan->offset[1][k] = sample_offset(format, x, 1);
+      plan->shift[k] = 0;
+      return;
+    case FFEM_CROP_GATHER_RGB:  // the word ending at the pixel's last byte, or starting at byte 0
+      plan->offset[0][k] = x > 0 ? 3 * x - 1 : 0;
+      plan->offset[1][k] = 0;
+      plan->shift[k] = x > 0 ? 8 : 0;
+      return;
+    case FFEM_CROP_GATHER_YUV422:  // the pixel pair's group; the pixel's Y byte is sample_offset − group
+      plan->offset[0][k] = 4 * (x >> 1);
+      plan->offset[1][k] = 0;
+      plan->shift[k] = (uint8_t)(8 * (sample_offset(format, x, 0) - 4 * (x >> 1)));
+      return;
+    case FFEM_CROP_GATHER_NV12:
+      plan->offset[0][k] = x;
+      plan->offset[1][k] = 2 * (x >> 1);
+      plan->shift[k] = 0;
+      return;
+  }
+}
+
 void ffem_crop_plan_init(ffem_crop_plan *plan, const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror) {
   const ffem_pixel_format format = image->format;
   const int nv12 = format == FFEM_PIXEL_NV12;
@@ -32,18 +58,49 @@ void ffem_crop_plan_init(ffem_crop_plan *plan, const ffem_image_view *image, ffe
   plan->row_shift[1] = nv12 ? 1 : 0;
   // Channel 2's offset minus channel 1's is the same for every pixel x of a format.
   plan->channel2_delta = (int32_t)sample_offset(format, 0, 2) - (int32_t)sample_offset(format, 0, 1);
+  plan->keep_mask = 0;
+  plan->luma_position = 0;
+  switch (format) {
+    case FFEM_PIXEL_RGB24:
+    case FFEM_PIXEL_BGR24:
+      // A 1-pixel-wide row has no 4-byte word inside it.
+      plan->gather = image->width >= 2 ? FFEM_CROP_GATHER_RGB : FFEM_CROP_GATHER_BYTES;
+      plan->word_position[0] = format == FFEM_PIXEL_RGB24 ? 0 : 2;
+      plan->word_position[1] = 1;
+      plan->word_position[2] = format == FFEM_PIXEL_RGB24 ? 2 : 0;
+      break;
+    case FFEM_PIXEL_YUYV:
+    case FFEM_PIXEL_UYVY: {
+      // Normalised word: Y at the first pixel's Y byte, Cb and Cr where the group has them.
+      plan->gather = FFEM_CROP_GATHER_YUV422;
+      const uint32_t y0 = sample_offset(format, 0, 0), u = sample_offset(format, 0, 1), v = sample_offset(format, 0, 2);
+      plan->keep_mask = (0xFFu << (8 * u)) | (0xFFu << (8 * v));
+      plan->luma_position = 8 * y0;
+      plan->word_position[0] = (uint8_t)y0;
+      plan->word_position[1] = (uint8_t)u;
+      plan->word_position[2] = (uint8_t)v;
+      break;
+    }
+    case FFEM_PIXEL_NV12:
+      plan->gather = FFEM_CROP_GATHER_NV12;
+      plan->word_position[0] = 0;
+      plan->word_position[1] = 1;
+      plan->word_position[2] = 2;
+      break;
+    default:
+      plan->gather = FFEM_CROP_GATHER_BYTES;
+      plan->word_position[0] = plan->word_position[1] = plan->word_position[2] = 0;
+      break;
+  }
   for (uint32_t j = 0; j < n; j++) {
     const ffem_axis_tap tap = ffem_axis_tap_at(box.x1, box.x2, mirror ? n - 1 - j : j, n, image->width);
-    for (uint32_t c = 0; c < 2; c++) {
-      plan->offset[c][2 * j] = sample_offset(format, tap.i0, c);
-      plan->offset[c][2 * j + 1] = sample_offset(format, tap.i1, c);
-    }
+    set_sample(plan, format, 2 * j, tap.i0);
+    set_sample(plan, format, 2 * j + 1, tap.i1);
     plan->weight[2 * j] = (int16_t)(2048 - tap.w1);
     plan->weight[2 * j + 1] = (int16_t)tap.w1;
   }
-  for (uint32_t k = 2 * n; k < plan->sample_count; k += 2) {
-    for (uint32_t c = 0; c < 2; c++) plan->offset[c][k] = plan->offset[c][k + 1] = sample_offset(format, 0, c);
-    plan->weight[k] = 2048;
-    plan->weight[k + 1] = 0;
+  for (uint32_t k = 2 * n; k < plan->sample_count; k++) {
+    set_sample(plan, format, k, 0);
+    plan->weight[k] = k % 2 == 0 ? 2048 : 0;
   }
 }

@@ -68,13 +68,16 @@ __attribute__((target("avx2"))) static void blend_row(const ffem_crop_plan *plan
   const uint32_t n = plan->n;
   for (uint32_t j = 0; j < n; j += 16) {
     __m128i rgb[3];
-    for (int c = 0; c < 3; c++) rgb[c] = blend_x16(plan->weight + 2 * j, top->rgb[c] + 2 * j, bottom->rgb[c] + 2 * j, wy0v, wy1v);
+    for (uint32_t c = 0; c < plan->channel_count; c++) {
+      rgb[c] = blend_x16(plan->weight + 2 * j, top->rgb[c] + 2 * j, bottom->rgb[c] + 2 * j, wy0v, wy1v);
+    }
+    if (plan->channel_count == 1) rgb[1] = rgb[2] = rgb[0];  // grey: R = G = B
     ffem_store_rgb24_x16(rgb[0], rgb[1], rgb[2], out + 3 * (size_t)j, n - j < 16 ? n - j : 16);
   }
 }
 
 __attribute__((target("avx2"))) void ffem_crop_rgb_ukernel__avx2(const ffem_image_view *image, ffem_box_q16 box,
                                                                   uint32_t n, int mirror, uint8_t *out) {
-  ffem_crop_run(image, box, n, mirror, out, convert_yuv, blend_row);
+  ffem_crop_run(image, box, n, mirror, out, ffem_crop_split_words_ssse3, convert_yuv, blend_row);
 }
 #endif

@@ -14,6 +14,18 @@ static inline uint8x8_t ffem_crop_clamp_u8_x8(int32x4_t lo, int32x4_t hi) {
   return vqmovn_u16(vcombine_u16(vqmovun_s32(lo), vqmovun_s32(hi)));
 }
 
+/// The split stage: byte position[c] of each of `count` words (a multiple of 16) into channel c —
+/// vld4q splits 16 words into their four byte planes.
+static void ffem_crop_split_words_neon(size_t count, const uint32_t *words, const uint8_t position[3], uint8_t *c0,
+                                       uint8_t *c1, uint8_t *c2) {
+  for (size_t k = 0; k < count; k += 16) {
+    const uint8x16x4_t planes = vld4q_u8((const uint8_t *)(words + k));
+    vst1q_u8(c0 + k, planes.val[position[0]]);
+    vst1q_u8(c1 + k, planes.val[position[1]]);
+    vst1q_u8(c2 + k, planes.val[position[2]]);
+  }
+}
+
 /// Y, Cb, Cr → R, G, B by the rule of crop-yuv-coefficients.h, 8 bytes per step (count % 8 == 0).
 static void ffem_crop_convert_yuv_neon(size_t count, const uint8_t *y, const uint8_t *u, const uint8_t *v,
                                        ffem_yuv_range range, uint8_t *r, uint8_t *g, uint8_t *b) {
@@ -66,8 +78,12 @@ static void ffem_crop_blend_row_neon(const ffem_crop_plan *plan, const ffem_crop
   for (uint32_t j = 0; j < n; j += 8) {
     uint8x8x3_t rgb;
     rgb.val[0] = ffem_crop_blend_x8_neon(plan->weight + 2 * j, top->rgb[0] + 2 * j, bottom->rgb[0] + 2 * j, wy0, (uint32_t)wy1);
-    rgb.val[1] = ffem_crop_blend_x8_neon(plan->weight + 2 * j, top->rgb[1] + 2 * j, bottom->rgb[1] + 2 * j, wy0, (uint32_t)wy1);
-    rgb.val[2] = ffem_crop_blend_x8_neon(plan->weight + 2 * j, top->rgb[2] + 2 * j, bottom->rgb[2] + 2 * j, wy0, (uint32_t)wy1);
+    if (plan->channel_count == 3) {
+      rgb.val[1] = ffem_crop_blend_x8_neon(plan->weight + 2 * j, top->rgb[1] + 2 * j, bottom->rgb[1] + 2 * j, wy0, (uint32_t)wy1);
+      rgb.val[2] = ffem_crop_blend_x8_neon(plan->weight + 2 * j, top->rgb[2] + 2 * j, bottom->rgb[2] + 2 * j, wy0, (uint32_t)wy1);
+    } else {
+      rgb.val[1] = rgb.val[2] = rgb.val[0];  // grey: R = G = B
+    }
     if (n - j >= 8) {
       vst3_u8(out + 3 * (size_t)j, rgb);
     } else {
