@@ -218,6 +218,9 @@ public final class Trainer {
     public func run() throws {
         let steps = pipeline.batchCount(epoch: 0)
         var firstLoss: Double? = nil
+        let watchdog = communicator.size > 1 && configuration.collectiveTimeout > 0
+            ? Watchdog(timeout: configuration.collectiveTimeout, rank: communicator.rank, size: communicator.size) : nil
+        defer { watchdog?.stop() }
         while state.completedEpochs < configuration.epochs {
             let epoch = state.completedEpochs
             let iterator = pipeline.batches(epoch: epoch)
@@ -226,6 +229,7 @@ public final class Trainer {
             var step = 0
             while let batch = try iterator.next() {
                 let result = try trainStep(batch)
+                watchdog?.progress()
                 lossSum += result.loss
                 accuracySum += result.accuracy
                 count += 1
@@ -276,6 +280,7 @@ public final class Trainer {
             try saveCheckpoint(to: lastCheckpointPath)
             if improved { try saveCheckpoint(to: bestCheckpointPath) }
             observer?.epochFinished(line, text: text)
+            watchdog?.progress()
             if configuration.earlyStoppingPatience > 0 && state.epochsWithoutImprovement >= configuration.earlyStoppingPatience {
                 observer?.epochFinished("{\"early_stop\": \(state.completedEpochs)}", text: "early stopping: no improvement in \(configuration.earlyStoppingPatience) validations")
                 break

@@ -66,6 +66,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var threads = 2
     public var seed: UInt64 = 1
     public var resume = false
+    /// Data-parallel runs: a rank with no finished step for this many seconds ends the job
+    /// (a peer hangs alive; `Watchdog`). 0: off.
+    public var collectiveTimeout: Double = 0
 
     public init() {}
 
@@ -82,6 +85,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         case outputDir = "output_dir", threads, seed, resume
         case identitiesPerBatch = "identities_per_batch", imagesPerIdentity = "images_per_identity", squaredDistance = "squared_distance"
         case savedBackbone = "saved_backbone", checkpoint, recalibrationBatches = "bn_recalibration_batches"
+        case collectiveTimeout = "collective_timeout"
     }
 
     /// Decodes keys that are present and keeps defaults for the rest (so a config may hold a few keys).
@@ -111,6 +115,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         squaredDistance = try value(.squaredDistance, squaredDistance)
         savedBackbone = try c.decodeIfPresent(String.self, forKey: .savedBackbone); checkpoint = try c.decodeIfPresent(String.self, forKey: .checkpoint)
         recalibrationBatches = try value(.recalibrationBatches, recalibrationBatches)
+        collectiveTimeout = try value(.collectiveTimeout, collectiveTimeout)
     }
 
     /// 1 for classifier pretraining, 2 for metric learning.

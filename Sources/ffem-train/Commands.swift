@@ -48,7 +48,8 @@ let trainOptions: [OptionSpec] = [
     .option("output-dir", "DIR", help: "Where checkpoints, log.jsonl and the plot go.", default: "out/train"),
     .option("threads", "N", help: "Threads for BLAS and parallel loops (per rank under mpirun).", default: "2"),
     .option("seed", "N", help: "Seed of initialisation, shuffling and augmentation.", default: "1"),
-    .flag("resume", help: "Continue from OUTPUT_DIR/last.safetensors."),
+    .flag("resume", help: "Continue from OUTPUT_DIR/last.safetensors (written with any number of ranks)."),
+    .option("collective-timeout", "SECONDS", help: "Under mpirun: a rank with no finished step for this long ends the job (a peer hangs alive); above the longest step + validation + checkpoint (0: off).", default: "0"),
 ]
 
 let benchCommand = CommandSpec(

@@ -77,6 +77,7 @@ extension TrainingConfiguration {
         try int("threads") { c.threads = $0 }
         if given("seed"), let v = try arguments.int("seed") { c.seed = UInt64(max(0, v)) }
         if arguments.flag("resume") { c.resume = true }
+        if given("collective-timeout"), let v = try arguments.double("collective-timeout") { c.collectiveTimeout = v }
         try c.check()
         return c
     }
@@ -91,6 +92,7 @@ extension TrainingConfiguration {
         if threads <= 0 || threads > 256 { throw CommandError.usage("--threads must be in 1...256 (got \(threads))") }
         if !(learningRate > 0) { throw CommandError.usage("--lr must be positive (got \(learningRate))") }
         if inputSize < 16 || inputSize > 1024 { throw CommandError.usage("--input-size must be in 16...1024 (got \(inputSize))") }
+        if !(collectiveTimeout >= 0) { throw CommandError.usage("--collective-timeout must be 0 (off) or positive (got \(collectiveTimeout))") }
         if savedBackbone != nil && checkpoint != nil { throw CommandError.usage("give --saved-backbone or --checkpoint, not both") }
         if phase == 2 {
             do {

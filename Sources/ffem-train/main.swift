@@ -145,16 +145,25 @@ func runBench(_ arguments: ParsedArguments, communicator: any Communicator) thro
         let input = FloatBuffer((0..<(batch * spec.input.count)).map { _ in random.nextFloat(in: -1, 1) })
         let labels = (0..<batch).map { _ in Int32(random.nextInt(below: classes)) }
         printOnRoot(communicator, "model: \(spec.name), \(network.parameterCount) parameters (+\(head.weight.count + (head.bias?.count ?? 0)) head), \(network.multiplyAdds) multiply-adds per image")
-        var timed = 0.0, reduceStart = 0.0
+        var timed = 0.0, waited = 0.0, reduced = 0.0
         for step in 0..<(steps + 2) {
-            if step == 2 { reduceStart = reducer?.seconds ?? 0 }
             let start = Date()
             network.forward(input, batch: batch, isTraining: true)
             network.zeroGradients()
             for p in head.parameters { p.gradient.zero() }
             _ = head.loss(embeddings: network.output.pointer, labels: labels, embeddingGradient: network.outputGradient.pointer)
             network.backward(input: input)
-            reducer?.reduce()
+            if let reducer {
+                // Waiting for the slowest rank (load imbalance) and the all-reduce itself, timed apart.
+                let arrived = Date()
+                communicator.barrier()
+                let ready = Date()
+                reducer.reduce()
+                if step >= 2 {
+                    waited += ready.timeIntervalSince(arrived)
+                    reduced += Date().timeIntervalSince(ready)
+                }
+            }
             optimizer.step(network.parameters + head.parameters, learningRate: 0.01)
             if step >= 2 { timed += Date().timeIntervalSince(start) }
         }
@@ -164,9 +173,15 @@ func runBench(_ arguments: ParsedArguments, communicator: any Communicator) thro
         timed = Double(slowest[0])
         printOnRoot(communicator, String(format: "step: %.1f ms (batch %d, %d threads)", timed / Double(steps) * 1000, globalBatch, threads))
         if let reducer {
-            let reduceSeconds = reducer.seconds - reduceStart
-            printOnRoot(communicator, String(format: "ranks: %d × %d images, %d threads each; all-reduce %d bytes per step, %.2f ms per step on rank 0 (%.2f %% of the step)",
-                                             ranks, batch, threads, reducer.bytesPerStep, reduceSeconds / Double(steps) * 1000, 100 * reduceSeconds / timed))
+            printOnRoot(communicator, String(format: "ranks: %d × %d images, %d threads each; all-reduce %d bytes per step: %.2f ms per step on rank 0 (%.2f %% of the step), waiting for the slowest rank %.2f ms",
+                                             ranks, batch, threads, reducer.bytesPerStep, reduced / Double(steps) * 1000, 100 * reduced / timed, waited / Double(steps) * 1000))
+            // The all-reduce alone, back to back after a barrier: the communication cost without compute.
+            communicator.barrier()
+            let before = reducer.seconds, repeats = 20
+            for _ in 0..<repeats { reducer.reduce() }
+            let each = (reducer.seconds - before) / Double(repeats)
+            printOnRoot(communicator, String(format: "all-reduce alone: %.2f ms for %d bytes (%.2f GB/s of gradient per rank)",
+                                             each * 1000, reducer.bytesPerStep, Double(reducer.bytesPerStep) / each / 1e9))
         }
         printOnRoot(communicator, String(format: "images/s: %.1f", Double(steps * globalBatch) / timed))
     } catch {

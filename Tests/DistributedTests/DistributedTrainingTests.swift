@@ -137,6 +137,38 @@ struct DistributedTrainingTests {
         #expect(resumed.status == 0 && resumed.output.contains("after epoch \(epoch)"), "\(resumed.output)")
         #expect(try fixture.checkpoint("killed").metadata["epoch"] == "\(epoch + 1)")
     }
+
+    @Test func aRankThatHangsAliveEndsTheJobAfterTheCollectiveTimeout() throws {
+        let fixture = try Fixture()
+        defer { fixture.data.remove() }
+        let timeout = 3.0
+        let (process, pipe) = try DistributedRunner.start(ranks: 2, fixture.arguments(output: "stopped", epochs: 100_000,
+                                                                                      ["--collective-timeout", "\(Int(timeout))"]))
+        let output = OutputCollector(pipe)
+        let log = fixture.directory + "/stopped/log.jsonl"
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && ((try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 1 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        guard let pid = output.pid(ofRank: 1) else {
+            process.terminate()
+            Issue.record("no pid line for rank 1: \(output.text)")
+            return
+        }
+        // Rank 1 stays alive but stops: mpirun sees nothing; rank 0's watchdog must end the job.
+        let stopped = Date()
+        kill(pid, SIGSTOP)
+        while process.isRunning && Date().timeIntervalSince(stopped) < timeout + Self.deadRankBound + 30 { Thread.sleep(forTimeInterval: 0.02) }
+        let seconds = Date().timeIntervalSince(stopped)
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        kill(pid, SIGKILL)  // in case it outlived the job (a stopped process ignores the rest)
+        output.finish()
+        print("stopped rank 1: the job ended \(String(format: "%.2f", seconds)) s later with status \(process.terminationStatus)")
+        #expect(seconds <= timeout + Self.deadRankBound, "the job ran on for \(seconds) s after rank 1 stopped")
+        #expect(process.terminationStatus != 0)
+        #expect(output.text.contains("no progress for"), "no clear message: \(output.text)")
+    }
 }
 
 /// Collects a running process's output on a background thread.

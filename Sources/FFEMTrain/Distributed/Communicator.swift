@@ -22,6 +22,8 @@ public protocol Communicator: AnyObject {
     func broadcast(_ values: UnsafeMutablePointer<Double>, count: Int, root: Int)
     /// Rank `root` receives every rank's `count` floats in rank order (others pass out nil).
     func gather(_ values: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>?, root: Int)
+    /// Returns when every rank has called it.
+    func barrier()
     /// Ends every rank of the job with `status` after printing `message` (never returns).
     func abort(_ message: String, status: Int32) -> Never
 }
@@ -68,6 +70,7 @@ public final class SingleProcess: Communicator {
     public func gather(_ values: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>?, root: Int) {
         out?.update(from: values, count: count)
     }
+    public func barrier() {}
     public func abort(_ message: String, status: Int32) -> Never {
         FileHandleOutput.standardError(message)
         Foundation.exit(status)

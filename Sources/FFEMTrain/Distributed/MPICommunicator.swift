@@ -80,6 +80,10 @@ public final class MPICommunicator: Communicator {
         check(MPI_Gather(values, Int32(count), ffem_mpi_float(), out, Int32(count), ffem_mpi_float(), Int32(root), ffem_mpi_comm_world()), "MPI_Gather")
     }
 
+    public func barrier() {
+        check(MPI_Barrier(ffem_mpi_comm_world()), "MPI_Barrier")
+    }
+
     public func abort(_ message: String, status: Int32) -> Never {
         FileHandleOutput.standardError(message)
         MPI_Abort(ffem_mpi_comm_world(), status)
