@@ -18,6 +18,8 @@ import Testing
         ("gdc 4x4 valid", single(.depthwiseConvolution(kernel: 4, stride: 1, padding: .valid, hasBias: false), input: Shape(4, 4, 13)), false),
         ("batchnorm", single(.batchNormalization(epsilon: 1e-3, momentum: 0.9), input: Shape(3, 2, 5)), false),
         ("prelu", single(.prelu, input: Shape(3, 3, 4)), true),
+        ("batchnorm → prelu (fused)", single(.batchNormalization(epsilon: 1e-3, momentum: 0.9), input: Shape(3, 2, 5),
+                                            extra: [NodeSpec(name: "act", operation: .prelu, inputs: [0])]), false),
         ("relu", single(.relu, input: Shape(2, 3, 4)), true),
         ("relu6", single(.relu6, input: Shape(2, 2, 3)), true),
         ("dense", single(.dense(outputs: 7, hasBias: true), input: Shape(2, 2, 3)), false),

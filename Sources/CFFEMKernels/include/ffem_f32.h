@@ -47,13 +47,42 @@ void ffem_f32_channel_affine(const float *x, size_t rows, size_t channels, const
 /// centred = x − mean[c];  y = centred·inverse_std[c] is stored in normalized, out = normalized·gamma[c] + beta[c]
 void ffem_f32_batchnorm_normalize(const float *x, size_t rows, size_t channels, const float *mean, const float *inverse_std,
                                   const float *gamma, const float *beta, float *normalized, float *y);
-/// dx += a[c]·(dy − mean_dy[c] − xhat·mean_dy_xhat[c])
+/// dx += a[c]·(dy − mean_dy[c] − xhat·mean_dy_xhat[c])  (accumulate ≠ 0), or dx = … (accumulate = 0)
 void ffem_f32_batchnorm_backward_input(const float *dy, const float *xhat, size_t rows, size_t channels, const float *a,
-                                       const float *mean_dy, const float *mean_dy_xhat, float *dx);
+                                       const float *mean_dy, const float *mean_dy_xhat, int accumulate, float *dx);
 /// sum_a[c] += Σ a;  sum_ab[c] += Σ a·b (when b is not NULL); float partials of 64 rows, summed in double.
 void ffem_f32_channel_sums(const float *a, const float *b, size_t rows, size_t channels, double *sum_a, double *sum_ab);
 /// sum_sq[c] += Σ (x − mean[c])²; float partials of 64 rows, summed in double.
 void ffem_f32_channel_centered_squares(const float *x, size_t rows, size_t channels, const float *mean, double *sum_sq);
+
+// MARK: batch normalisation followed by PReLU, fused for training (f32-bnprelu)
+//
+// The pair BN → PReLU of a training step without storing the BN output y or x̂: both are recomputed
+// from the BN input x with the same float operations as the unfused kernels above, so every value
+// (z, dx, the sums) is bit-identical to ffem_f32_batchnorm_normalize + ffem_f32_prelu_forward and
+// their backward passes on the same row range:
+//   x̂ = (x − mean[c])·inverse_std[c],  y = x̂·gamma[c] + beta[c],  z = y > 0 ? y : alpha[c]·y
+//   dy = y > 0 ? dz : alpha[c]·dz
+
+/// Per-channel tensors of one BN → PReLU pair (all of `channels` floats).
+typedef struct {
+  const float *mean, *inverse_std, *gamma, *beta, *alpha;
+} ffem_f32_bn_prelu_channels;
+
+/// z = PReLU(BN(x)) over `rows` rows.
+void ffem_f32_bn_prelu_forward(const float *x, size_t rows, size_t channels, const ffem_f32_bn_prelu_channels *p, float *z);
+
+/// The reductions of the backward pass over `rows` rows, given dz = ∂L/∂z:
+///   dalpha[c] += Σ_{y ≤ 0} dz·y          (float, in row order, as ffem_f32_prelu_backward)
+///   sum_dy[c] += Σ dy;  sum_dy_xhat[c] += Σ dy·x̂   (float partials of 64 rows summed in double, as
+///                                                    ffem_f32_channel_sums)
+void ffem_f32_bn_prelu_backward_sums(const float *x, const float *dz, size_t rows, size_t channels,
+                                     const ffem_f32_bn_prelu_channels *p, float *dalpha, double *sum_dy, double *sum_dy_xhat);
+
+/// dx (+)= a[c]·(dy − mean_dy[c] − x̂·mean_dy_xhat[c]): added when accumulate ≠ 0, stored otherwise.
+void ffem_f32_bn_prelu_backward_input(const float *x, const float *dz, size_t rows, size_t channels,
+                                      const ffem_f32_bn_prelu_channels *p, const float *a, const float *mean_dy,
+                                      const float *mean_dy_xhat, int accumulate, float *dx);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,8 @@ public final class BatchNormalization: Layer {
     /// x̂ and 1/√(σ² + ε) of the last training forward pass, for backward.
     let normalized = FloatBuffer(count: 0)
     var inverseStd: [Float]
+    /// μ_B of the last training forward pass.
+    var batchMean: [Float]
     /// While set, training passes replace the running statistics by the cumulative average of the
     /// batch statistics seen so far (BN recalibration, see `Network.recalibrateBatchNormalization`).
     var recalibrationCount: Int?
@@ -31,6 +33,7 @@ public final class BatchNormalization: Layer {
         self.epsilon = epsilon
         self.momentum = momentum
         inverseStd = [Float](repeating: 1, count: c)
+        batchMean = [Float](repeating: 0, count: c)
     }
 
     public var parameters: [Parameter] { [gamma, beta] }
@@ -64,22 +67,30 @@ public final class BatchNormalization: Layer {
         return (first, second)
     }
 
+    /// Training statistics of `x` (`rows` rows): sets `batchMean` and `inverseStd` and updates the
+    /// running statistics (or the recalibration average).
+    func updateStatistics(_ x: UnsafePointer<Float>, rows: Int, threads: Int) {
+        let c = outputShape.channels
+        let (sum, _) = channelSums(x, nil, rows: rows, threads: threads)
+        let mean = sum.map { Float($0 / Double(rows)) }
+        let (_, squares) = channelSums(x, nil, mean: mean, rows: rows, threads: threads)
+        for k in 0..<c {
+            let variance = Float(squares[k] / Double(rows))
+            inverseStd[k] = 1 / (variance + epsilon).squareRoot()
+            let decay = recalibrationCount.map { Float($0) / Float($0 + 1) } ?? momentum
+            runningMean.value[k] = decay * runningMean.value[k] + (1 - decay) * mean[k]
+            runningVariance.value[k] = decay * runningVariance.value[k] + (1 - decay) * variance
+        }
+        batchMean = mean
+        if let count = recalibrationCount { recalibrationCount = count + 1 }
+    }
+
     public func forward(_ inputs: [FloatBuffer], output: FloatBuffer, context: PassContext) {
         let x = inputs[0], c = outputShape.channels, rows = context.batch * outputShape.height * outputShape.width
         if context.isTraining {
-            let (sum, _) = channelSums(x.pointer, nil, rows: rows, threads: context.threads)
-            let mean = sum.map { Float($0 / Double(rows)) }
-            let (_, squares) = channelSums(x.pointer, nil, mean: mean, rows: rows, threads: context.threads)
-            for k in 0..<c {
-                let variance = Float(squares[k] / Double(rows))
-                inverseStd[k] = 1 / (variance + epsilon).squareRoot()
-                let decay = recalibrationCount.map { Float($0) / Float($0 + 1) } ?? momentum
-                runningMean.value[k] = decay * runningMean.value[k] + (1 - decay) * mean[k]
-                runningVariance.value[k] = decay * runningVariance.value[k] + (1 - decay) * variance
-            }
-            if let count = recalibrationCount { recalibrationCount = count + 1 }
+            updateStatistics(x.pointer, rows: rows, threads: context.threads)
             normalized.resize(rows * c)
-            let inverse = inverseStd, xhat = normalized.pointer, g = gamma.value.pointer, b = beta.value.pointer
+            let mean = batchMean, inverse = inverseStd, xhat = normalized.pointer, g = gamma.value.pointer, b = beta.value.pointer
             Parallel.forEachRange(rows, threads: context.threads) { part in
                 ffem_f32_batchnorm_normalize(x.pointer + part.lowerBound * c, part.count, c, mean, inverse, g, b,
                                              xhat + part.lowerBound * c, output.pointer + part.lowerBound * c)
@@ -96,30 +107,37 @@ public final class BatchNormalization: Layer {
         }
     }
 
+    /// Adds Σdy and Σdy·x̂ to β's and γ's gradients and returns the per-channel factors of ∂L/∂x:
+    /// a = γ/√(σ²+ε), mean dy and mean dy·x̂ over the m = `rows` values of a channel.
+    func accumulateParameterGradients(sumDy: [Double], sumDyXhat: [Double], rows: Int) -> (a: [Float], meanDy: [Float], meanDyXhat: [Float]) {
+        let c = outputShape.channels, m = Float(rows)
+        var a = [Float](repeating: 0, count: c), meanDy = [Float](repeating: 0, count: c), meanDyXhat = [Float](repeating: 0, count: c)
+        for k in 0..<c {
+            beta.gradient[k] += Float(sumDy[k])
+            gamma.gradient[k] += Float(sumDyXhat[k])
+            a[k] = gamma.value[k] * inverseStd[k]
+            meanDy[k] = Float(sumDy[k]) / m
+            meanDyXhat[k] = Float(sumDyXhat[k]) / m
+        }
+        return (a, meanDy, meanDyXhat)
+    }
+
     /// dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/(√(σ²+ε)·m)·(m·dy − dβ − x̂·dγ) over the m = N·H·W values of a channel.
     public func backward(_ inputs: [FloatBuffer], output: FloatBuffer, outputGradient: FloatBuffer,
                          inputGradients: [FloatBuffer?], context: PassContext) {
         let c = outputShape.channels, rows = context.batch * outputShape.height * outputShape.width
         precondition(context.isTraining, "BatchNormalization.backward needs a training forward pass")
         let (sumDy, sumDyXhat) = channelSums(outputGradient.pointer, normalized.pointer, rows: rows, threads: context.threads)
-        for k in 0..<c {
-            beta.gradient[k] += Float(sumDy[k])
-            gamma.gradient[k] += Float(sumDyXhat[k])
-        }
+        let (a, meanDy, meanDyXhat) = accumulateParameterGradients(sumDy: sumDy, sumDyXhat: sumDyXhat, rows: rows)
         guard let dx = inputGradients[0] else { return }
-        let m = Float(rows)
-        var a = [Float](repeating: 0, count: c), meanDy = [Float](repeating: 0, count: c), meanDyXhat = [Float](repeating: 0, count: c)
-        for k in 0..<c {
-            a[k] = gamma.value[k] * inverseStd[k]
-            meanDy[k] = Float(sumDy[k]) / m
-            meanDyXhat[k] = Float(sumDyXhat[k]) / m
-        }
-        let xhat = normalized.pointer, dy = outputGradient.pointer
+        let xhat = normalized.pointer, dy = outputGradient.pointer, accumulate: Int32 = context.overwritesInputGradients ? 0 : 1
         Parallel.forEachRange(rows, threads: context.threads) { part in
             let offset = part.lowerBound * c
-            ffem_f32_batchnorm_backward_input(dy + offset, xhat + offset, part.count, c, a, meanDy, meanDyXhat, dx.pointer + offset)
+            ffem_f32_batchnorm_backward_input(dy + offset, xhat + offset, part.count, c, a, meanDy, meanDyXhat, accumulate, dx.pointer + offset)
         }
     }
+
+    public var canOverwriteInputGradient: Bool { true }
 }
 
 /// A raw pointer that may cross into concurrentPerform workers writing disjoint elements.

@@ -35,6 +35,8 @@ public final class Convolution: Layer {
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
     public var multiplyAdds: Int { outputShape.count * kernel * kernel * input.channels }
     var isPointwise: Bool { kernel == 1 && stride == 1 && pad == 0 }
+    /// A pointwise convolution's ∂L/∂x is one GEMM, which can store instead of add (β = 0).
+    public var canOverwriteInputGradient: Bool { isPointwise }
     var patchLength: Int { kernel * kernel * input.channels }
     var outputPixels: Int { outputShape.height * outputShape.width }
 
@@ -87,8 +89,9 @@ public final class Convolution: Layer {
             if let bias { addColumnSums(dy, rows: m, columns: cout, into: bias.gradient.pointer) }
             if let dx = inputGradients[0] {
                 if isPointwise {
+                    let beta: Float = context.overwritesInputGradients ? 0 : 1
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(k), Int32(cout), 1, dy, Int32(cout),
-                                weight.value.pointer, Int32(k), 1, dx.pointer + images.lowerBound * input.count, Int32(k))
+                                weight.value.pointer, Int32(k), beta, dx.pointer + images.lowerBound * input.count, Int32(k))
                 } else {
                     columnGradient.resize(m * k)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(k), Int32(cout), 1, dy, Int32(cout),
