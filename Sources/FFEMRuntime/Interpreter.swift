@@ -18,11 +18,19 @@ public struct InterpreterOptions: Equatable, Sendable {
     /// all tensors side by side instead of reusing memory. For per-layer diagnostics, not for
     /// deployment.
     public var preservesAllTensors: Bool
+    /// Run a convolution and the PReLU that alone reads its output as one fused kernel when the
+    /// kernel table has one (`gemm_prelu`, `dwconv3x3_prelu`; AVX-512 VNNI here). The bytes are
+    /// those of the two ops in sequence (tested); only the intermediate tensor is never written,
+    /// so `preservesAllTensors` turns fusion off. Off by default: on the x86 host measured
+    /// (docs/RUNTIME.md), the fused kernels are slower than the two kernels in turn, because the
+    /// PReLU's arithmetic, not the memory pass, is the cost, and the fused loops run out of registers.
+    public var fusesOperations: Bool
 
-    public init(isaMask: UInt32? = nil, threads: Int = 1, preservesAllTensors: Bool = false) {
+    public init(isaMask: UInt32? = nil, threads: Int = 1, preservesAllTensors: Bool = false, fusesOperations: Bool = false) {
         self.isaMask = isaMask
         self.threads = threads
         self.preservesAllTensors = preservesAllTensors
+        self.fusesOperations = fusesOperations
     }
 }
 
@@ -50,7 +58,7 @@ public final class Interpreter {
     /// Threads the caller asked for, and threads running each invocation (see `InterpreterOptions.threads`).
     public let requestedThreads: Int
     public let threads: Int
-    /// The C names of the kernels the ops call, in op order.
+    /// The C names of the kernels the ops call, in op order (both ops of a fused pair name the fused kernel).
     public let kernelNames: [String]
 
     private let memory = LoadTimeMemory()
@@ -75,7 +83,8 @@ public final class Interpreter {
         var table = ffem_kernel_table()
         ffem_kernel_table_fill(&table, options.isaMask ?? ffem_isa_mask_from_environment(nil))
         isaMask = table.isa_mask
-        plan = MemoryPlanner.plan(model, preservingAllTensors: options.preservesAllTensors)
+        let fused = options.fusesOperations && !options.preservesAllTensors ? Self.fusedOperations(model, table: table) : []
+        plan = MemoryPlanner.plan(model, preservingAllTensors: options.preservesAllTensors, fusedOperations: fused)
         // One spare cache line: no kernel reads past a tensor's end, but a vector tail load that
         // did could still not leave the arena.
         arena = memory.bytes(plan.arenaBytes + LoadTimeMemory.alignment)
@@ -85,12 +94,22 @@ public final class Interpreter {
         var prepared: [InterpreterStep] = []
         var ranges: [(start: Int, count: Int)] = []
         var names: [String] = []
-        for (index, operation) in model.operations.enumerated() {
-            let (step, name) = builder.step(for: operation, output: index + 1)
+        let operations = model.operations
+        var index = 0
+        while index < operations.count {
+            var built: (InterpreterStep, String)? = nil
+            var consumed = 1
+            if fused.contains(index), case .prelu(let prelu) = operations[index + 1] {
+                built = builder.fusedStep(for: operations[index], prelu: prelu, output: index + 1)
+                precondition(built != nil, "fusedOperations promised a fused kernel")
+                consumed = 2
+            }
+            let (step, name) = built ?? builder.step(for: operations[index], output: index + 1)
             let parts = StepPartition.split(step, parts: threads, memory: memory)
             ranges.append((prepared.count, parts.count))
             prepared.append(contentsOf: parts)
-            names.append(name)
+            for _ in 0..<consumed { names.append(name) }
+            index += consumed
         }
         tasks = UnsafeMutableBufferPointer(start: memory.copy(prepared), count: prepared.count)
         groups = UnsafeMutableBufferPointer(start: memory.copy(ranges), count: ranges.count)
@@ -105,6 +124,40 @@ public final class Interpreter {
         // first use (generic metadata caches in non-Embedded builds) is then done at load time, so
         // even the first `invoke` allocates nothing.
         run()
+    }
+
+    /// The ops i that run fused with op i + 1: op i is a 1×1 or depthwise 3×3 convolution whose
+    /// output only the PReLU op i + 1 reads, and `table` has the fused kernel for its kind.
+    static func fusedOperations(_ model: QuantizedModel, table: ffem_kernel_table) -> Set<Int> {
+        let operations = model.operations
+        var fused: Set<Int> = []
+        var index = 0
+        while index + 1 < operations.count {
+            var hasKernel = false
+            switch operations[index] {
+            case .pointwiseConvolution: hasKernel = table.gemm_prelu.ukernel != nil
+            case .depthwiseConvolution3x3: hasKernel = table.dwconv3x3_prelu.ukernel != nil
+            default: break
+            }
+            if hasKernel, case .prelu(let prelu) = operations[index + 1], prelu.input == index + 1,
+               isOnlyRead(tensor: index + 1, by: index + 1, in: operations) {
+                fused.insert(index)
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+        return fused
+    }
+
+    /// Whether op `reader` is the only op that reads `tensor` (and the tensor is not the model's output).
+    static func isOnlyRead(tensor: Int, by reader: Int, in operations: [QuantizedOperation]) -> Bool {
+        guard tensor < operations.count else { return false }
+        for (i, operation) in operations.enumerated() where i != reader {
+            let (first, second) = operation.inputs
+            if first == tensor || second == tensor { return false }
+        }
+        return operations[reader].inputs.1 != tensor
     }
 
     /// Reads, validates and prepares the `.ffq` model at `path`.

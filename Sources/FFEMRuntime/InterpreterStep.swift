@@ -19,6 +19,14 @@ enum InterpreterStep {
                   output: UnsafeMutablePointer<Int8>, params: UnsafePointer<ffem_qs8_gavgpool_params>)
     case clamp(ffem_qs8_vclamp_fn, count: Int, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
                min: Int8, max: Int8)
+    /// A 1×1 convolution and the PReLU reading its output, as one fused kernel (`output` is the PReLU's).
+    case gemmPReLU(ffem_qs8_gemm_prelu_fn, m: Int, n: Int, k: Int, input: UnsafePointer<Int8>, weights: UnsafeRawPointer,
+                   output: UnsafeMutablePointer<Int8>, params: UnsafePointer<ffem_qs8_requant_params>,
+                   prelu: UnsafePointer<ffem_qs8_prelu_epilogue>)
+    /// A 3×3 (depthwise) convolution and the PReLU reading its output, as one fused kernel.
+    case conv3x3PReLU(ffem_qs8_conv3x3_prelu_fn, geometry: UnsafePointer<ffem_qs8_conv3x3_geometry>,
+                      input: UnsafePointer<Int8>, weights: UnsafeRawPointer, output: UnsafeMutablePointer<Int8>,
+                      params: UnsafePointer<ffem_qs8_requant_params>, prelu: UnsafePointer<ffem_qs8_prelu_epilogue>)
 
     /// Calls the kernel.
     @inline(__always)
@@ -38,6 +46,10 @@ enum InterpreterStep {
             kernel(pixels, channels, input, output, params)
         case .clamp(let kernel, let count, let input, let output, let min, let max):
             kernel(count, input, output, min, max)
+        case .gemmPReLU(let kernel, let m, let n, let k, let input, let weights, let output, let params, let prelu):
+            kernel(m, n, k, input, k, weights, output, n, params, prelu)
+        case .conv3x3PReLU(let kernel, let geometry, let input, let weights, let output, let params, let prelu):
+            kernel(geometry, input, weights, output, params, prelu)
         }
     }
 }

@@ -49,9 +49,17 @@ public enum MemoryPlanner {
 
     /// The plan of `model`'s activations. With `preservingAllTensors`, every tensor lives to the
     /// end (no two share bytes), so all of them can be read after an invocation (per-layer
-    /// comparisons, e.g. the quantizer's SQNR report).
-    public static func plan(_ model: QuantizedModel, preservingAllTensors: Bool = false) -> MemoryPlan {
+    /// comparisons, e.g. the quantizer's SQNR report). `fusedOperations`: ops i run fused with op
+    /// i + 1 in one kernel that reads op i's inputs while writing op i + 1's output, so those
+    /// inputs live until step i + 2.
+    public static func plan(_ model: QuantizedModel, preservingAllTensors: Bool = false,
+                            fusedOperations: Set<Int> = []) -> MemoryPlan {
         var lifetimes = lifetimes(of: model)
+        for index in fusedOperations {
+            let (a, b) = model.operations[index].inputs
+            lifetimes[a].last = max(lifetimes[a].last, index + 2)
+            if let b { lifetimes[b].last = max(lifetimes[b].last, index + 2) }
+        }
         if preservingAllTensors {
             for t in lifetimes.indices { lifetimes[t].last = model.operations.count + 1 }
         }

@@ -57,11 +57,7 @@ struct StepBuilder {
             return gemm(layer, config: table.fc, m: 1, k: tensors[layer.input].shape.elementCount, output: output)
         case .prelu(let layer):
             let shape = tensors[layer.input].shape
-            let params = memory.store(ffem_qs8_prelu_params(
-                input_zero_point: zeroPoint(layer.input), alpha_zero_point: layer.alphaZeroPoint,
-                positive_multiplier: layer.positiveMultiplier, positive_shift: layer.positiveShift,
-                negative_multiplier: memory.copy(layer.negativeMultipliers), negative_shift: memory.copy(layer.negativeShifts),
-                output_zero_point: zeroPoint(output), output_min: layer.outputMin, output_max: layer.outputMax))
+            let params = preluParameters(layer, output: output)
             return (.prelu(table.vprelu.ukernel!, pixels: shape.pixelCount, channels: shape.channels,
                            input: address(layer.input), alpha: memory.copy(layer.alpha), output: address(output),
                            params: params),
@@ -92,16 +88,64 @@ struct StepBuilder {
 
     private func gemm(_ layer: WeightedLayer, config: ffem_qs8_gemm_config, m: Int, k: Int,
                       output: Int) -> (InterpreterStep, String) {
-        var tile = config.tile
+        let packed = packGemm(layer, tile: config.tile, k: k)
+        return (.gemm(config.ukernel!, m: m, n: layer.outputChannels, k: k, input: address(layer.input), weights: packed,
+                      output: address(output), params: requantization(layer.requantization, output: output)),
+                name(config.name))
+    }
+
+    /// One step for `operation` (writing tensor `output`) followed by `prelu` (reading it, writing
+    /// tensor `output + 1`), when the table has a fused kernel for the operation's kind: a 1×1
+    /// convolution (`gemm_prelu`) or a 3×3 depthwise convolution (`dwconv3x3_prelu`). Tensor
+    /// `output` is then never written. The fused kernel gives the bytes of the two kernels in
+    /// sequence (its contract, tested in FusedPReLUTests), with the same packing. nil otherwise.
+    mutating func fusedStep(for operation: QuantizedOperation, prelu: PReLULayer, output: Int) -> (InterpreterStep, String)? {
+        let preluOutput = output + 1
+        switch operation {
+        case .pointwiseConvolution(let layer):
+            guard let kernel = table.gemm_prelu.ukernel else { return nil }
+            let shape = tensors[layer.input].shape
+            let packed = packGemm(layer, tile: table.gemm.tile, k: shape.channels)
+            return (.gemmPReLU(kernel, m: shape.pixelCount, n: layer.outputChannels, k: shape.channels,
+                               input: address(layer.input), weights: packed, output: address(preluOutput),
+                               params: requantization(layer.requantization, output: output),
+                               prelu: preluEpilogue(prelu, output: preluOutput)),
+                    name(table.gemm_prelu.name))
+        case .depthwiseConvolution3x3(let layer):
+            guard let kernel = table.dwconv3x3_prelu.ukernel else { return nil }
+            let packed = packDepthwise(layer, tile: table.dwconv3x3.tile, taps: 9)
+            return (.conv3x3PReLU(kernel, geometry: geometry(layer, output: output), input: address(layer.input),
+                                  weights: packed, output: address(preluOutput),
+                                  params: requantization(layer.requantization, output: output),
+                                  prelu: preluEpilogue(prelu, output: preluOutput)),
+                    name(table.dwconv3x3_prelu.name))
+        default:
+            return nil
+        }
+    }
+
+    private func preluParameters(_ layer: PReLULayer, output: Int) -> UnsafeMutablePointer<ffem_qs8_prelu_params> {
+        memory.store(ffem_qs8_prelu_params(
+            input_zero_point: zeroPoint(layer.input), alpha_zero_point: layer.alphaZeroPoint,
+            positive_multiplier: layer.positiveMultiplier, positive_shift: layer.positiveShift,
+            negative_multiplier: memory.copy(layer.negativeMultipliers), negative_shift: memory.copy(layer.negativeShifts),
+            output_zero_point: zeroPoint(output), output_min: layer.outputMin, output_max: layer.outputMax))
+    }
+
+    private func preluEpilogue(_ layer: PReLULayer, output: Int) -> UnsafePointer<ffem_qs8_prelu_epilogue> {
+        UnsafePointer(memory.store(ffem_qs8_prelu_epilogue(params: preluParameters(layer, output: output),
+                                                           alpha: memory.copy(layer.alpha))))
+    }
+
+    private func packGemm(_ layer: WeightedLayer, tile: ffem_qs8_gemm_tile, k: Int) -> UnsafeMutableRawPointer {
+        var tile = tile
         let packed = memory.bytes(ffem_x8_pack_gemm_size(&tile, layer.outputChannels, k))
         layer.weights.withUnsafeBufferPointer { w in
             layer.bias.withUnsafeBufferPointer { b in
                 ffem_x8_pack_gemm(&tile, layer.outputChannels, k, w.baseAddress, b.baseAddress, zeroPoint(layer.input), packed)
             }
         }
-        return (.gemm(config.ukernel!, m: m, n: layer.outputChannels, k: k, input: address(layer.input), weights: packed,
-                      output: address(output), params: requantization(layer.requantization, output: output)),
-                name(config.name))
+        return packed
     }
 
     private func packDepthwise(_ layer: WeightedLayer, tile: ffem_qs8_dwconv_tile, taps: Int) -> UnsafeMutableRawPointer {

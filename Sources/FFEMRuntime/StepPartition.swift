@@ -5,8 +5,8 @@ import CFFEMKernels
 /// the step's output, each computing exactly the bytes the whole step would (same kernel, same
 /// parameters; only pointers and extents change), so results are identical for any thread count.
 ///
-/// - GEMM: blocks of rows (pixels), a multiple of 24 rows (every tile's `mr` divides 24).
-/// - 3×3 convolution / depthwise: bands of output rows. Band [r0, r1) with r0 > 0 starts reading
+/// - GEMM (also with a fused PReLU): blocks of rows (pixels), a multiple of 24 rows (every tile's `mr` divides 24).
+/// - 3×3 convolution / depthwise (also with a fused PReLU): bands of output rows. Band [r0, r1) with r0 > 0 starts reading
 ///   at input row r0·stride − padding (≥ 0), so it gets padding_top 0, the input from that row on
 ///   and output_height r1 − r0; rows past the input still read as the zero point, as before.
 /// - PReLU, add, clamp: slices of pixels / elements, multiples of 64 bytes.
@@ -20,20 +20,19 @@ enum StepPartition {
                 .gemm(kernel, m: r1 - r0, n: n, k: k, input: input + r0 * k, weights: weights, output: output + r0 * n,
                       params: params)
             }
+        case .gemmPReLU(let kernel, let m, let n, let k, let input, let weights, let output, let params, let prelu):
+            return bands(m, parts: parts, multiple: 24, minimum: 48).map { (r0, r1) in
+                .gemmPReLU(kernel, m: r1 - r0, n: n, k: k, input: input + r0 * k, weights: weights, output: output + r0 * n,
+                           params: params, prelu: prelu)
+            }
         case .conv3x3(let kernel, let geometry, let input, let weights, let output, let params):
-            let g = geometry.pointee
-            let inputRow = Int(g.input_width) * Int(g.input_channels), outputRow = Int(g.output_width) * Int(g.output_channels)
-            return bands(Int(g.output_height), parts: parts, multiple: 1, minimum: 2).map { (r0, r1) in
-                var band = g
-                band.output_height = UInt32(r1 - r0)
-                var first = 0
-                if r0 > 0 {
-                    first = r0 * Int(g.stride) - Int(g.padding_top)
-                    band.padding_top = 0
-                    band.input_height = g.input_height - UInt32(first)
-                }
-                return .conv3x3(kernel, geometry: UnsafePointer(memory.store(band)), input: input + first * inputRow,
-                                weights: weights, output: output + r0 * outputRow, params: params)
+            return rowBands(geometry, input: input, output: output, parts: parts, memory: memory).map { band in
+                .conv3x3(kernel, geometry: band.geometry, input: band.input, weights: weights, output: band.output, params: params)
+            }
+        case .conv3x3PReLU(let kernel, let geometry, let input, let weights, let output, let params, let prelu):
+            return rowBands(geometry, input: input, output: output, parts: parts, memory: memory).map { band in
+                .conv3x3PReLU(kernel, geometry: band.geometry, input: band.input, weights: weights, output: band.output,
+                              params: params, prelu: prelu)
             }
         case .prelu(let kernel, let pixels, let channels, let input, let alpha, let output, let params):
             return bands(pixels, parts: parts, multiple: 64, minimum: 4096 / max(channels, 1)).map { (p0, p1) in
@@ -50,6 +49,32 @@ enum StepPartition {
             }
         case .gdconv, .gavgpool:
             return [step]
+        }
+    }
+
+    /// One band of output rows of a 3×3 convolution: its geometry (in load-time memory) and addresses.
+    struct RowBand {
+        let geometry: UnsafePointer<ffem_qs8_conv3x3_geometry>
+        let input: UnsafePointer<Int8>
+        let output: UnsafeMutablePointer<Int8>
+    }
+
+    /// The output-row bands of a 3×3 convolution (see the type's description).
+    static func rowBands(_ geometry: UnsafePointer<ffem_qs8_conv3x3_geometry>, input: UnsafePointer<Int8>,
+                         output: UnsafeMutablePointer<Int8>, parts: Int, memory: LoadTimeMemory) -> [RowBand] {
+        let g = geometry.pointee
+        let inputRow = Int(g.input_width) * Int(g.input_channels), outputRow = Int(g.output_width) * Int(g.output_channels)
+        return bands(Int(g.output_height), parts: parts, multiple: 1, minimum: 2).map { (r0, r1) in
+            var band = g
+            band.output_height = UInt32(r1 - r0)
+            var first = 0
+            if r0 > 0 {
+                first = r0 * Int(g.stride) - Int(g.padding_top)
+                band.padding_top = 0
+                band.input_height = g.input_height - UInt32(first)
+            }
+            return RowBand(geometry: UnsafePointer(memory.store(band)), input: input + first * inputRow,
+                           output: output + r0 * outputRow)
         }
     }
 

@@ -28,6 +28,13 @@ extension KernelCase {
             ffem_x8_pack_gemm(&tile, n, k, w.int8s(n * k, lower: -127), w.int32s(n, lower: -5000, upper: 5000), 3, packed)
             let input = w.int8s(m * k), output = w.int8s(m * n)
             let params = requantParams(w, channels: n)
+            if layer.values["prelu"] == 1, layer.op == "gemm", let fused = table.gemm_prelu.ukernel {
+                let prelu = preluEpilogue(w, channels: n)
+                return KernelCase(kernelName: String(cString: table.gemm_prelu.name), isa: table.gemm_prelu.isa,
+                                  macs: Double(m * n * k), bytes: Double(m * k + n * k + m * n), workspace: w) {
+                    fused(m, n, k, input, k, packed, output, n, params, prelu)
+                }
+            }
             let kernel = config.ukernel!
             return KernelCase(kernelName: String(cString: config.name), isa: config.isa, macs: Double(m * n * k),
                               bytes: Double(m * k + n * k + m * n), workspace: w) {
@@ -62,6 +69,13 @@ extension KernelCase {
             }
             let macs = Double(ho * wo * co * 9 * (isDepthwise ? 1 : ci))
             let bytes = Double(h * width * ci + ho * wo * co + co * 9 * (isDepthwise ? 1 : ci))
+            if isDepthwise, layer.values["prelu"] == 1, let fused = table.dwconv3x3_prelu.ukernel {
+                let prelu = preluEpilogue(w, channels: co)
+                return KernelCase(kernelName: String(cString: table.dwconv3x3_prelu.name), isa: table.dwconv3x3_prelu.isa,
+                                  macs: macs, bytes: bytes, workspace: w) {
+                    fused(geometry, input, packed, output, params, prelu)
+                }
+            }
             return KernelCase(kernelName: name, isa: isa, macs: macs, bytes: bytes, workspace: w) {
                 kernel(geometry, input, packed, output, params)
             }
@@ -88,6 +102,19 @@ extension KernelCase {
         params.pointee = ffem_qs8_requant_params(multiplier: multiplier, shift: shift, output_zero_point: 5, output_min: -128,
                                                  output_max: 127)
         return params
+    }
+
+    /// A fused PReLU epilogue with the parameters of the `vprelu` case.
+    static func preluEpilogue(_ w: Workspace, channels: Int) -> UnsafeMutablePointer<ffem_qs8_prelu_epilogue> {
+        let (multiplier, shift) = w.requantization(channels: channels)
+        let params = w.bytes(MemoryLayout<ffem_qs8_prelu_params>.stride).bindMemory(to: ffem_qs8_prelu_params.self, capacity: 1)
+        params.pointee = ffem_qs8_prelu_params(input_zero_point: 5, alpha_zero_point: 0, positive_multiplier: 1_400_000_000,
+                                               positive_shift: 0, negative_multiplier: multiplier, negative_shift: shift,
+                                               output_zero_point: -1, output_min: -128, output_max: 127)
+        let epilogue = w.bytes(MemoryLayout<ffem_qs8_prelu_epilogue>.stride)
+            .bindMemory(to: ffem_qs8_prelu_epilogue.self, capacity: 1)
+        epilogue.pointee = ffem_qs8_prelu_epilogue(params: params, alpha: w.int8s(channels))
+        return epilogue
     }
 
     static func makeElementwise(_ layer: LayerShape, table: ffem_kernel_table, workspace w: Workspace) throws(CommandError) -> KernelCase {

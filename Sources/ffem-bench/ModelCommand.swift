@@ -22,6 +22,7 @@ let modelCommand = CommandSpec(
         .option("runs", "N", help: "Timed inferences.", default: "200"),
         .option("warmup", "N", help: "Untimed inferences first.", default: "20"),
         .option("isa", "LIST", help: "Comma-separated ISAs the kernel table may use (default: this CPU's)."),
+        .flag("fused", help: "Fuse convolution + PReLU pairs where the kernel table has fused kernels (InterpreterOptions.fusesOperations)."),
     ],
     examples: ["ffem-bench model --model out/phase1b/model.ffq --threads 1 --runs 500"])
 
@@ -41,7 +42,8 @@ func runModel(_ arguments: ParsedArguments) throws(CommandError) {
 
     let interpreter: Interpreter
     do {
-        interpreter = try Interpreter(contentsOf: path, options: InterpreterOptions(isaMask: isaMask, threads: threads))
+        interpreter = try Interpreter(contentsOf: path, options: InterpreterOptions(isaMask: isaMask, threads: threads,
+                                                                                     fusesOperations: arguments.flag("fused")))
     } catch {
         throw .dataError("\(path): \(error)")
     }

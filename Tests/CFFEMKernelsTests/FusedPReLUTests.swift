@@ -4,22 +4,43 @@ import CFFEMKernels
 import FFEMCore
 import Testing
 
-/// Random PReLU parameters for a fused epilogue: arbitrary negative multipliers (any Int32, shifts
-/// −31…30), random alpha and zero points; the PReLU's input zero point is the convolution's output
-/// zero point (as in every model) or, one time in three, any other value.
+/// Random PReLU parameters for a fused epilogue, random alpha and zero points; the PReLU's input
+/// zero point is the convolution's output zero point (as in every model) or, one time in three,
+/// any other value. Multipliers and shifts are either arbitrary (any Int32, shifts −31…30: the
+/// kernels' 64-bit path) or in the quantizer's range (`isModelRange`: multipliers in [0, 2^31)
+/// with their edges, shifts −31…0: the kernels' int32-lane "narrow" path, ffem_prelu_is_narrow).
 struct PReLUEpilogueProblem {
     var alpha: [Int8]
     var negative: Requantization
     var params: ffem_qs8_prelu_params
 
-    init(channels: Int, convolutionZeroPoint: Int32, using rng: inout SeededRandom) {
+    /// A multiplier in [0, 2^31), edges over-represented.
+    static func modelRangeMultiplier(using rng: inout SeededRandom) -> Int32 {
+        switch rng.nextInt(below: 6) {
+        case 0: return [0, 1, 1 << 30, Int32.max, Int32.max - 1, (1 << 30) + 1][rng.nextInt(below: 6)]
+        case 1: return Int32(rng.int(in: 0...70_000))
+        default: return Int32(rng.int(in: 1 << 30...Int(Int32.max)))
+        }
+    }
+
+    init(channels: Int, convolutionZeroPoint: Int32, isModelRange: Bool = false, using rng: inout SeededRandom) {
         alpha = rng.int8s(channels)
-        negative = Requantization.arbitrary(channels: channels, using: &rng)
+        if isModelRange {
+            var multipliers: [Int32] = [], shifts: [Int32] = []
+            for _ in 0..<channels {
+                multipliers.append(Self.modelRangeMultiplier(using: &rng))
+                shifts.append(Int32(rng.int(in: -31...0)))
+            }
+            negative = Requantization(multiplier: multipliers, shift: shifts, outputZeroPoint: Int32(rng.int(in: -128...127)),
+                                      outputMin: -128, outputMax: 127)
+        } else {
+            negative = Requantization.arbitrary(channels: channels, using: &rng)
+        }
         params = ffem_qs8_prelu_params()
         params.input_zero_point = rng.nextInt(below: 3) == 0 ? Int32(rng.int(in: -128...127)) : convolutionZeroPoint
         params.alpha_zero_point = Int32(rng.int(in: -128...127))
-        params.positive_multiplier = rng.anyInt32()
-        params.positive_shift = Int32(rng.int(in: -31...8))
+        params.positive_multiplier = isModelRange ? Self.modelRangeMultiplier(using: &rng) : rng.anyInt32()
+        params.positive_shift = Int32(isModelRange ? rng.int(in: -31...0) : rng.int(in: -31...8))
         params.output_zero_point = negative.outputZeroPoint
         params.output_min = Int32(rng.nextInt(below: 3) == 0 ? rng.int(in: -128...0) : -128)
         params.output_max = Int32(rng.nextInt(below: 3) == 0 ? rng.int(in: 0...127) : 127)
@@ -83,7 +104,8 @@ struct PReLUEpilogueProblem {
             for n in ns {
                 let m = rng.int(in: 1...2 * mr + 1)
                 let problem = GemmProblem(m: m, n: n, k: k, using: &rng)
-                let prelu = PReLUEpilogueProblem(channels: n, convolutionZeroPoint: problem.requant.outputZeroPoint, using: &rng)
+                let prelu = PReLUEpilogueProblem(channels: n, convolutionZeroPoint: problem.requant.outputZeroPoint,
+                                                 isModelRange: rng.nextInt(below: 2) == 0, using: &rng)
                 var expected = problem.run(HostISA.scalarTable.gemm)
                 prelu.applyScalar(to: &expected, rows: m, channels: n, stride: problem.outputStride)
                 var tile = plain.tile
@@ -120,7 +142,7 @@ struct PReLUEpilogueProblem {
                                                  stride: stride, paddingTop: padding.0, paddingLeft: padding.0,
                                                  paddingBottom: padding.1, paddingRight: padding.1, using: &rng)
                     let prelu = PReLUEpilogueProblem(channels: channels, convolutionZeroPoint: problem.requant.outputZeroPoint,
-                                                     using: &rng)
+                                                     isModelRange: rng.nextInt(below: 2) == 0, using: &rng)
                     var expected = problem.runDepthwise(HostISA.scalarTable.dwconv3x3)
                     let pixels = problem.window.outputHeight * problem.window.outputWidth
                     prelu.applyScalar(to: &expected, rows: pixels, channels: channels, stride: channels)
@@ -137,6 +159,29 @@ struct PReLUEpilogueProblem {
                         Issue.record("\(name) \(height)×\(width)×\(channels) stride \(stride) padding \(padding): \(mismatch)")
                     }
                 }
+            }
+        }
+    }
+
+    /// The standalone PReLU with the quantizer's parameter range (the narrow path): every input
+    /// byte −128…127 in every channel, odd channel counts, against the scalar kernel.
+    @Test(arguments: HostISA.simd)
+    func preluWithModelRangeParametersMatchesScalarOnEveryInput(isa: HostISA) {
+        let kernel = isa.table.vprelu
+        var rng = SeededRandom(seed: 73)
+        for channels in [1, 3, 13, 15, 16, 17, 24, 33, 64, 127] {
+            for _ in 0..<6 {
+                let prelu = PReLUEpilogueProblem(channels: channels, convolutionZeroPoint: Int32(rng.int(in: -128...127)),
+                                                 isModelRange: true, using: &rng)
+                // Pixel p holds the byte p − 128 in every channel, rotated by the channel index.
+                let input = (0..<256 * channels).map { Int8(truncatingIfNeeded: $0 / channels + $0 % channels) }
+                var expected = [Int8](repeating: 0, count: input.count), actual = expected
+                prelu.withEpilogue { e in
+                    ffem_qs8_vprelu_ukernel__scalar(256, channels, input, e.pointee.alpha, &expected, e.pointee.params)
+                    kernel.ukernel!(256, channels, input, e.pointee.alpha, &actual, e.pointee.params)
+                }
+                #expect(firstMismatch(actual, expected) == nil,
+                        "\(String(cString: kernel.name)) channels \(channels): \(firstMismatch(actual, expected) ?? "")")
             }
         }
     }

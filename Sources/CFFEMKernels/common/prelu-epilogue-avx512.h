@@ -12,11 +12,97 @@
 #include "ffem_qs8.h"
 #include "fixedpoint-avx512.h"
 
-/// The parts shared by every channel.
+// MARK: - PReLU branches in 32-bit lanes (the "narrow" path)
+//
+// PReLU's operands are small: the positive branch multiplies v ∈ [0, 255], the negative one
+// x = v·slope with |x| ≤ 255·255 < 2^16. When a branch's multiplier M is in [0, 2^31) and its
+// shift ≤ 0 (no left shift: every model's case), MultiplyByQuantizedMultiplier(x, M, −e) is, by
+// the single-rounding form of fixedpoint-avx512.h, ⌊(x·M + K − [x·M < −2^30]·D) / 2^(31+e)⌋, and
+// x·M can be taken apart into int32 products whose floors recombine exactly
+// (⌊(a·2^j + b)/2^j⌋ = a + ⌊b/2^j⌋ for integers a, b):
+//   positive, v ∈ [0, 255], M = Mh·2^16 + Ml:  ⌊v·M / 2^16⌋ = v·Mh + ⌊v·Ml / 2^16⌋  (< 2^24)
+//   negative, |x| < 2^16, M = M2·2^22 + M1·2^11 + M0:
+//       T = ⌊x·M / 2^22⌋ = x·M2 + ⌊(x·M1 + ⌊x·M0 / 2^11⌋) / 2^11⌋  (|T| < 2^26), and
+//       x·M < −2^30 ⟺ T < −256.
+// K = 2^30 + 2^(30+e) and D = 2^31 (e ≥ 1; K = 2^30, D = 0 for e = 0) are multiples of 2^16
+// and 2^22, so the result is ⌊(⌊x·M / 2^j⌋ + (K − nD)/2^j) / 2^(31+e−j)⌋ with int32 sums. Large
+// e give 0 whatever x (positive: v·M + K < 2^(31+e) once e ≥ 10; negative: 0 < x·M + K − nD <
+// 2^(31+e) once e ≥ 18), so e is capped at 10 and 18, which keeps every sum below 2^31. Checked
+// against ffem_multiply_by_quantized_multiplier for every v, every shift 0…−31 and 2·10^6 random
+// multipliers (edges included) while writing this, and by the kernels' testers.
+
+/// The positive branch, prepared for a broadcast (M, shift) with M ≥ 0 and shift ≤ 0.
+typedef struct ffem_prelu_positive_narrow {
+  __m512i high, low;  ///< Mh, Ml
+  __m512i rounding;   ///< (K / 2^16) with e capped at 10
+  __m512i shift;      ///< 15 + e (capped)
+} ffem_prelu_positive_narrow;
+
+FFEM_TARGET_AVX512 ffem_prelu_positive_narrow ffem_prelu_positive_narrow_make(int32_t multiplier, int32_t shift) {
+  const int32_t e = shift < -10 ? 10 : -shift;
+  ffem_prelu_positive_narrow r;
+  r.high = _mm512_set1_epi32(multiplier >> 16);
+  r.low = _mm512_set1_epi32(multiplier & 0xFFFF);
+  r.rounding = _mm512_set1_epi32((1 << 14) + (e > 0 ? 1 << (14 + e) : 0));
+  r.shift = _mm512_set1_epi32(15 + e);
+  return r;
+}
+
+/// MultiplyByQuantizedMultiplier(v, M, shift) for lanes with v ∈ [0, 255] (other lanes: unspecified).
+FFEM_TARGET_AVX512 __m512i ffem_prelu_positive_narrow_apply(__m512i v, const ffem_prelu_positive_narrow *r) {
+  const __m512i floor_16 = _mm512_add_epi32(_mm512_mullo_epi32(v, r->high), _mm512_srli_epi32(_mm512_mullo_epi32(v, r->low), 16));
+  return _mm512_srlv_epi32(_mm512_add_epi32(floor_16, r->rounding), r->shift);
+}
+
+/// The negative branch of 16 channels, each with M ∈ [0, 2^31) and shift ≤ 0.
+typedef struct ffem_prelu_negative_narrow {
+  __m512i m0, m1, m2;  ///< M = M2·2^22 + M1·2^11 + M0
+  __m512i rounding;    ///< K / 2^22, e capped at 18
+  __m512i correction;  ///< D / 2^22
+  __m512i shift;       ///< 9 + e (capped)
+} ffem_prelu_negative_narrow;
+
+FFEM_TARGET_AVX512 ffem_prelu_negative_narrow ffem_prelu_negative_narrow_make(__m512i multiplier, __m512i shift) {
+  const __m512i zero = _mm512_setzero_si512();
+  const __m512i e = _mm512_min_epi32(_mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero), _mm512_set1_epi32(18));
+  const __mmask16 rounds = _mm512_cmpgt_epi32_mask(e, zero);
+  const __m512i bits = _mm512_set1_epi32(0x7FF);
+  ffem_prelu_negative_narrow r;
+  r.m0 = _mm512_and_si512(multiplier, bits);
+  r.m1 = _mm512_and_si512(_mm512_srli_epi32(multiplier, 11), bits);
+  r.m2 = _mm512_srli_epi32(multiplier, 22);
+  r.rounding = _mm512_mask_add_epi32(_mm512_set1_epi32(1 << 8), rounds, _mm512_set1_epi32(1 << 8),
+                                     _mm512_sllv_epi32(_mm512_set1_epi32(1 << 8), e));
+  r.correction = _mm512_maskz_mov_epi32(rounds, _mm512_set1_epi32(1 << 9));
+  r.shift = _mm512_add_epi32(e, _mm512_set1_epi32(9));
+  return r;
+}
+
+/// MultiplyByQuantizedMultiplier(x, M[c], shift[c]) for lanes with |x| < 2^16.
+FFEM_TARGET_AVX512 __m512i ffem_prelu_negative_narrow_apply(__m512i x, const ffem_prelu_negative_narrow *r) {
+  const __m512i t0 = _mm512_srai_epi32(_mm512_mullo_epi32(x, r->m0), 11);
+  const __m512i t1 = _mm512_srai_epi32(_mm512_add_epi32(_mm512_mullo_epi32(x, r->m1), t0), 11);
+  const __m512i floor_22 = _mm512_add_epi32(_mm512_mullo_epi32(x, r->m2), t1);
+  const __mmask16 is_negative = _mm512_cmplt_epi32_mask(floor_22, _mm512_set1_epi32(-256));
+  const __m512i sum = _mm512_add_epi32(floor_22, r->rounding);
+  return _mm512_srav_epi32(_mm512_mask_sub_epi32(sum, is_negative, sum, r->correction), r->shift);
+}
+
+/// Whether a PReLU's parameters allow the narrow path: every multiplier in [0, 2^31), every shift ≤ 0.
+static inline int ffem_prelu_is_narrow(const ffem_qs8_prelu_params *p, size_t channels) {
+  if (p->positive_multiplier < 0 || p->positive_shift > 0) return 0;
+  for (size_t c = 0; c < channels; c++) {
+    if (p->negative_multiplier[c] < 0 || p->negative_shift[c] > 0) return 0;
+  }
+  return 1;
+}
+
+/// The parts shared by every channel. `narrow`: the int32-lane branches (ffem_prelu_is_narrow).
 typedef struct ffem_prelu_shared_avx512 {
   __m512i conv_low, conv_high;  ///< the kernel's clamp, in y units (min − zp_conv, max − zp_conv)
   __m512i input_offset;         ///< zp_conv − zp_in
   ffem_requant_avx512 positive;
+  ffem_prelu_positive_narrow positive_narrow;
   ffem_output_stage_avx512 stage;  ///< the PReLU's output stage
 } ffem_prelu_shared_avx512;
 
@@ -24,15 +110,20 @@ typedef struct ffem_prelu_shared_avx512 {
 typedef struct ffem_prelu_channels_avx512 {
   __m512i slope;  ///< alpha[c] − alpha_zero_point
   ffem_requant_avx512 negative;
+  ffem_prelu_negative_narrow negative_narrow;
 } ffem_prelu_channels_avx512;
 
-FFEM_TARGET_AVX512 ffem_prelu_shared_avx512 ffem_prelu_shared_avx512_make(const ffem_qs8_requant_params *conv,
+FFEM_TARGET_AVX512 ffem_prelu_shared_avx512 ffem_prelu_shared_avx512_make(const int narrow, const ffem_qs8_requant_params *conv,
                                                                           const ffem_qs8_prelu_params *p) {
   ffem_prelu_shared_avx512 s;
   s.conv_low = _mm512_set1_epi32(conv->output_min - conv->output_zero_point);
   s.conv_high = _mm512_set1_epi32(conv->output_max - conv->output_zero_point);
   s.input_offset = _mm512_set1_epi32(conv->output_zero_point - p->input_zero_point);
-  s.positive = ffem_requant_prepare_avx512(_mm512_set1_epi32(p->positive_multiplier), _mm512_set1_epi32(p->positive_shift));
+  if (narrow) {
+    s.positive_narrow = ffem_prelu_positive_narrow_make(p->positive_multiplier, p->positive_shift);
+  } else {
+    s.positive = ffem_requant_prepare_avx512(_mm512_set1_epi32(p->positive_multiplier), _mm512_set1_epi32(p->positive_shift));
+  }
   s.stage = ffem_output_stage_avx512_make(p->output_zero_point, p->output_min, p->output_max);
   return s;
 }
@@ -63,20 +154,26 @@ FFEM_TARGET_AVX512 ffem_prelu_raw_avx512 ffem_prelu_raw_avx512_permute(const ffe
   return r;
 }
 
-FFEM_TARGET_AVX512 ffem_prelu_channels_avx512 ffem_prelu_channels_avx512_make(const ffem_prelu_raw_avx512 *raw) {
+FFEM_TARGET_AVX512 ffem_prelu_channels_avx512 ffem_prelu_channels_avx512_make(const int narrow,
+                                                                              const ffem_prelu_raw_avx512 *raw) {
   ffem_prelu_channels_avx512 c;
   c.slope = raw->slope;
-  c.negative = ffem_requant_prepare_avx512(raw->multiplier, raw->shift);
+  if (narrow) {
+    c.negative_narrow = ffem_prelu_negative_narrow_make(raw->multiplier, raw->shift);
+  } else {
+    c.negative = ffem_requant_prepare_avx512(raw->multiplier, raw->shift);
+  }
   return c;
 }
 
 /// The fused output of 16 lanes: PReLU(q) as 16 int8, from the kernel's MBQM result y.
-FFEM_TARGET_AVX512 __m128i ffem_prelu_output_avx512(__m512i y, const ffem_prelu_shared_avx512 *s,
+FFEM_TARGET_AVX512 __m128i ffem_prelu_output_avx512(const int narrow, __m512i y, const ffem_prelu_shared_avx512 *s,
                                                    const ffem_prelu_channels_avx512 *c) {
   const __m512i v = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(y, s->conv_low), s->conv_high), s->input_offset);
   const __mmask16 is_negative = _mm512_cmplt_epi32_mask(v, _mm512_setzero_si512());
-  const __m512i y_positive = ffem_mbqm_avx512(v, &s->positive);
-  const __m512i y_negative = ffem_mbqm_avx512(_mm512_mullo_epi32(v, c->slope), &c->negative);
+  const __m512i x = _mm512_mullo_epi32(v, c->slope);
+  const __m512i y_positive = narrow ? ffem_prelu_positive_narrow_apply(v, &s->positive_narrow) : ffem_mbqm_avx512(v, &s->positive);
+  const __m512i y_negative = narrow ? ffem_prelu_negative_narrow_apply(x, &c->negative_narrow) : ffem_mbqm_avx512(x, &c->negative);
   return ffem_output_avx512(_mm512_mask_mov_epi32(y_positive, is_negative, y_negative), &s->stage);
 }
 

@@ -9,6 +9,6 @@ TARGET_AVX512VNNI void ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni(const f
                                                                          const int8_t *input,
                                                                          const void *packed_weights, int8_t *output,
                                                                          const ffem_qs8_requant_params *params) {
-  dwconv3x3_c32(g, input, packed_weights, output, params, NULL);
+  dwconv3x3_c32(g, input, packed_weights, output, params, NULL, 0);
 }
 #endif

@@ -33,10 +33,11 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void accumulate(c
 }
 
 /// The whole depthwise convolution; `epilogue` NULL: the plain kernel, else the fused PReLU
-/// epilogue (inlined into each entry point, so the plain kernel carries no PReLU code).
+/// epilogue, in int32 lanes when `narrow` (ffem_prelu_is_narrow). Inlined into each entry point
+/// with constant `epilogue == NULL` / `narrow`, so the plain kernel carries no PReLU code.
 TARGET_AVX512VNNI __attribute__((always_inline)) static inline void dwconv3x3_c32(
     const ffem_qs8_conv3x3_geometry *g, const int8_t *input, const void *packed_weights, int8_t *output,
-    const ffem_qs8_requant_params *params, const ffem_qs8_prelu_epilogue *epilogue) {
+    const ffem_qs8_requant_params *params, const ffem_qs8_prelu_epilogue *epilogue, const int narrow) {
   enum { CR = 32, PAIRS = 5 };
   // Locals: the output stores may alias anything reachable through `g`.
   const size_t channels = g->input_channels, input_width = g->input_width;
@@ -49,7 +50,7 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void dwconv3x3_c3
   const __m512i lo_channels = _mm512_setr_epi32(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
   const __m512i hi_channels = _mm512_setr_epi32(4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
   ffem_prelu_shared_avx512 prelu_shared;
-  if (epilogue) prelu_shared = ffem_prelu_shared_avx512_make(params, epilogue->params);
+  if (epilogue) prelu_shared = ffem_prelu_shared_avx512_make(narrow, params, epilogue->params);
   const uint8_t *block = (const uint8_t *)packed_weights;
   for (size_t c0 = 0; c0 < channels; c0 += CR) {
     const size_t lanes = channels - c0 < CR ? channels - c0 : CR;
@@ -71,8 +72,8 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void dwconv3x3_c3
       const ffem_prelu_raw_avx512 raw1 = ffem_prelu_raw_avx512_load(epilogue, c0 + 16, mask1);
       const ffem_prelu_raw_avx512 raw_lo = ffem_prelu_raw_avx512_permute(&raw0, lo_channels, &raw1);
       const ffem_prelu_raw_avx512 raw_hi = ffem_prelu_raw_avx512_permute(&raw0, hi_channels, &raw1);
-      prelu_lo = ffem_prelu_channels_avx512_make(&raw_lo);
-      prelu_hi = ffem_prelu_channels_avx512_make(&raw_hi);
+      prelu_lo = ffem_prelu_channels_avx512_make(narrow, &raw_lo);
+      prelu_hi = ffem_prelu_channels_avx512_make(narrow, &raw_hi);
     }
     const __m512i bias0 = _mm512_loadu_si512(block), bias1 = _mm512_loadu_si512(block + 64);
     const __m512i bias_lo = _mm512_permutex2var_epi32(bias0, lo_channels, bias1);
@@ -105,8 +106,8 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void dwconv3x3_c3
         accumulate(x, wv, &acc_lo, &acc_hi);
         const __m512i m_lo = ffem_mbqm_avx512(_mm512_add_epi32(acc_lo, bias_lo), &r_lo);
         const __m512i m_hi = ffem_mbqm_avx512(_mm512_add_epi32(acc_hi, bias_hi), &r_hi);
-        const __m128i y_lo = epilogue ? ffem_prelu_output_avx512(m_lo, &prelu_shared, &prelu_lo) : ffem_output_avx512(m_lo, &stage);
-        const __m128i y_hi = epilogue ? ffem_prelu_output_avx512(m_hi, &prelu_shared, &prelu_hi) : ffem_output_avx512(m_hi, &stage);
+        const __m128i y_lo = epilogue ? ffem_prelu_output_avx512(narrow, m_lo, &prelu_shared, &prelu_lo) : ffem_output_avx512(m_lo, &stage);
+        const __m128i y_hi = epilogue ? ffem_prelu_output_avx512(narrow, m_hi, &prelu_shared, &prelu_hi) : ffem_output_avx512(m_hi, &stage);
         const __m128i channels_0_15 = _mm_unpacklo_epi32(y_lo, y_hi), channels_16_31 = _mm_unpackhi_epi32(y_lo, y_hi);
         _mm256_mask_storeu_epi8(out, mask, _mm256_inserti128_si256(_mm256_castsi128_si256(channels_0_15), channels_16_31, 1));
       }

@@ -26,7 +26,7 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline __m512i load_row4
 /// the accumulator arrays live in registers); rows past `rows` alias the last real row and are
 /// not stored.
 TARGET_AVX512VNNI __attribute__((always_inline)) static inline void tile(
-    const size_t R, size_t rows, size_t k, const int8_t *a0, size_t input_stride, const int8_t *weights,
+    const int narrow, const size_t R, size_t rows, size_t k, const int8_t *a0, size_t input_stride, const int8_t *weights,
     __m512i bias_lo, __m512i bias_hi, const ffem_requant_avx512 *r_lo, const ffem_requant_avx512 *r_hi,
     const ffem_output_stage_avx512 *stage, const ffem_prelu_shared_avx512 *prelu,
     const ffem_prelu_channels_avx512 *prelu_lo, const ffem_prelu_channels_avx512 *prelu_hi, int8_t *c0,
@@ -69,25 +69,27 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void tile(
   for (size_t i = 0; i < R; i++) {
     if (i >= rows) break;
     const __m512i y_lo = ffem_mbqm_avx512(lo[i], r_lo), y_hi = ffem_mbqm_avx512(hi[i], r_hi);
-    const __m128i out_lo = prelu ? ffem_prelu_output_avx512(y_lo, prelu, prelu_lo) : ffem_output_avx512(y_lo, stage);
-    const __m128i out_hi = prelu ? ffem_prelu_output_avx512(y_hi, prelu, prelu_hi) : ffem_output_avx512(y_hi, stage);
+    const __m128i out_lo = prelu ? ffem_prelu_output_avx512(narrow, y_lo, prelu, prelu_lo) : ffem_output_avx512(y_lo, stage);
+    const __m128i out_hi = prelu ? ffem_prelu_output_avx512(narrow, y_hi, prelu, prelu_hi) : ffem_output_avx512(y_hi, stage);
     _mm256_mask_storeu_epi8(c0 + i * output_stride, store_mask,
                             _mm256_inserti128_si256(_mm256_castsi128_si256(out_lo), out_hi, 1));
   }
 }
 
-/// The whole GEMM; `epilogue` NULL: the plain kernel, else the fused PReLU epilogue (inlined into
-/// each entry point, so the plain kernel carries no PReLU code).
+/// The whole GEMM; `epilogue` NULL: the plain kernel, else the fused PReLU epilogue, in int32
+/// lanes when `narrow` (ffem_prelu_is_narrow). Inlined into each entry point with constant
+/// `epilogue == NULL` / `narrow`, so the plain kernel carries no PReLU code.
 TARGET_AVX512VNNI __attribute__((always_inline)) static inline void gemm_8x32c4(
     size_t m, size_t n, size_t k, const int8_t *input, size_t input_stride, const void *packed_weights,
-    int8_t *output, size_t output_stride, const ffem_qs8_requant_params *params, const ffem_qs8_prelu_epilogue *epilogue) {
+    int8_t *output, size_t output_stride, const ffem_qs8_requant_params *params, const ffem_qs8_prelu_epilogue *epilogue,
+    const int narrow) {
   enum { MR = 8, NR = 32, KR = 4 };
   assert(input_stride >= k && output_stride >= n);
   const size_t k_padded = (k + KR - 1) / KR * KR;
   const ffem_output_stage_avx512 stage =
       ffem_output_stage_avx512_make(params->output_zero_point, params->output_min, params->output_max);
   ffem_prelu_shared_avx512 prelu_shared;
-  if (epilogue) prelu_shared = ffem_prelu_shared_avx512_make(params, epilogue->params);
+  if (epilogue) prelu_shared = ffem_prelu_shared_avx512_make(narrow, params, epilogue->params);
   const ffem_prelu_shared_avx512 *prelu = epilogue ? &prelu_shared : NULL;
   const uint8_t *block = (const uint8_t *)packed_weights;
   for (size_t n0 = 0; n0 < n; n0 += NR) {
@@ -103,29 +105,29 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void gemm_8x32c4(
     if (epilogue) {
       const ffem_prelu_raw_avx512 raw_lo = ffem_prelu_raw_avx512_load(epilogue, n0, mask_lo);
       const ffem_prelu_raw_avx512 raw_hi = ffem_prelu_raw_avx512_load(epilogue, n0 + 16, mask_hi);
-      prelu_lo = ffem_prelu_channels_avx512_make(&raw_lo);
-      prelu_hi = ffem_prelu_channels_avx512_make(&raw_hi);
+      prelu_lo = ffem_prelu_channels_avx512_make(narrow, &raw_lo);
+      prelu_hi = ffem_prelu_channels_avx512_make(narrow, &raw_hi);
     }
     const __m512i bias_lo = _mm512_loadu_si512(block), bias_hi = _mm512_loadu_si512(block + 64);
     const int8_t *weights = (const int8_t *)(block + NR * sizeof(int32_t));
     size_t m0 = 0;
     for (; m0 + MR <= m; m0 += MR) {
-      tile(8, 8, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage, prelu,
+      tile(narrow, 8, 8, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage, prelu,
            &prelu_lo, &prelu_hi, output + m0 * output_stride + n0, output_stride, store_mask);
     }
     // The last rows in the smallest of the 4-, 2- and 1-row tiles that holds them (FC layers: 1 row).
     const size_t rows = m - m0;
     if (rows > 4) {
-      tile(8, rows, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage, prelu,
+      tile(narrow, 8, rows, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage, prelu,
            &prelu_lo, &prelu_hi, output + m0 * output_stride + n0, output_stride, store_mask);
     } else if (rows > 2) {
-      tile(4, rows, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage, prelu,
+      tile(narrow, 4, rows, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage, prelu,
            &prelu_lo, &prelu_hi, output + m0 * output_stride + n0, output_stride, store_mask);
     } else if (rows == 2) {
-      tile(2, rows, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage, prelu,
+      tile(narrow, 2, rows, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage, prelu,
            &prelu_lo, &prelu_hi, output + m0 * output_stride + n0, output_stride, store_mask);
     } else if (rows == 1) {
-      tile(1, rows, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage, prelu,
+      tile(narrow, 1, rows, k, input + m0 * input_stride, input_stride, weights, bias_lo, bias_hi, &r_lo, &r_hi, &stage, prelu,
            &prelu_lo, &prelu_hi, output + m0 * output_stride + n0, output_stride, store_mask);
     }
     block += NR * sizeof(int32_t) + k_padded * NR;
