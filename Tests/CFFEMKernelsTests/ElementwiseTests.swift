@@ -38,6 +38,30 @@ import Testing
         }
     }
 
+    /// The quantizer's ADD parameters (left shift 9…22, input multipliers in [0, 2^31) with their
+    /// edges, input shifts −31…0: the AVX-512 kernel's int32-lane path) on every pair of input
+    /// bytes, against the scalar kernel.
+    @Test(arguments: HostISA.simd)
+    func addWithModelRangeParametersMatchesScalarOnEveryInputPair(isa: HostISA) {
+        let kernel = isa.table.vadd, scalar = HostISA.scalarTable.vadd
+        var rng = SeededRandom(seed: 54)
+        let a = (0..<65536).map { Int8(truncatingIfNeeded: $0) }, b = (0..<65536).map { Int8(truncatingIfNeeded: $0 >> 8) }
+        for _ in 0..<24 {
+            var p = Self.randomAddParams(using: &rng)
+            p.left_shift = Int32(rng.int(in: 9...22))
+            p.a_multiplier = PReLUEpilogueProblem.modelRangeMultiplier(using: &rng)
+            p.b_multiplier = PReLUEpilogueProblem.modelRangeMultiplier(using: &rng)
+            p.a_shift = Int32(rng.int(in: -31...0))
+            p.b_shift = Int32(rng.int(in: -31...0))
+            p.output_shift = Int32(rng.int(in: -24...0))
+            var expected = [Int8](repeating: 0, count: a.count), actual = expected
+            scalar.ukernel!(a.count, a, b, &expected, &p)
+            kernel.ukernel!(a.count, a, b, &actual, &p)
+            #expect(firstMismatch(actual, expected) == nil,
+                    "\(String(cString: kernel.name)) left shift \(p.left_shift): \(firstMismatch(actual, expected) ?? "")")
+        }
+    }
+
     @Test(arguments: HostISA.simd)
     func preluMatchesScalarOnBothBranches(isa: HostISA) {
         let kernel = isa.table.vprelu, scalar = HostISA.scalarTable.vprelu
