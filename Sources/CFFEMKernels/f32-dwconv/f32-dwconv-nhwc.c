@@ -1,9 +1,10 @@
-// CFFEMKernels — float depthwise convolution, forward and backward, NHWC (contract in ffem_f32.h).
-// Channels are the innermost loop everywhere, so the compiler vectorises over C.
+// CFFEMKernels — float depthwise convolution, forward and backward, NHWC: the scalar reference
+// (contract in ffem_f32.h). The plain loops, never optimised in place: the register-tiled kernels
+// (f32-dwconv-tiled.h) are tested against these, bit for bit.
 #include <string.h>
 #include "ffem_f32.h"
 
-void ffem_f32_dwconv_forward(const float *x, size_t height, size_t width, size_t channels, const float *w,
+void ffem_f32_dwconv_forward__scalar(const float *x, size_t height, size_t width, size_t channels, const float *w,
                              const float *bias, size_t kh, size_t kw, size_t stride, size_t pad_top, size_t pad_left,
                              float *y, size_t out_height, size_t out_width) {
   const size_t C = channels;
@@ -26,7 +27,7 @@ void ffem_f32_dwconv_forward(const float *x, size_t height, size_t width, size_t
   }
 }
 
-void ffem_f32_dwconv_backward(const float *x, size_t height, size_t width, size_t channels, const float *w,
+void ffem_f32_dwconv_backward__scalar(const float *x, size_t height, size_t width, size_t channels, const float *w,
                               size_t kh, size_t kw, size_t stride, size_t pad_top, size_t pad_left, const float *dy,
                               size_t out_height, size_t out_width, float *dx, float *dw, float *db) {
   const size_t C = channels;

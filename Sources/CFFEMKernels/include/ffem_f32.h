@@ -13,18 +13,59 @@ extern "C" {
 #endif
 
 /// y[oy,ox,c] = bias[c] + Σ_{ky,kx} x[iy,ix,c]·w[ky,kx,c]   (bias may be NULL: 0)
+/// Taps are summed in (ky, kx) order onto the bias (or 0), without FMA, by every variant.
 void ffem_f32_dwconv_forward(const float *x, size_t height, size_t width, size_t channels, const float *w,
                              const float *bias, size_t kh, size_t kw, size_t stride, size_t pad_top, size_t pad_left,
                              float *y, size_t out_height, size_t out_width);
 
 /// Gradients of ffem_f32_dwconv_forward given dy:
-///   dx[iy,ix,c] += Σ dy[oy,ox,c]·w[ky,kx,c]   (dx may be NULL)
+///   dx[iy,ix,c] (+)= Σ dy[oy,ox,c]·w[ky,kx,c]   added when accumulate ≠ 0, stored otherwise (dx may be NULL)
 ///   dw[ky,kx,c] += Σ dy[oy,ox,c]·x[iy,ix,c]
 ///   db[c]       += Σ dy[oy,ox,c]               (db may be NULL)
-/// Every output is accumulated into, so the caller zeroes it once per batch.
+/// Sums run over output pixels in (oy, ox) order, one rounding per term, in every variant; dw and
+/// db are always accumulated into (the caller zeroes them once per batch).
 void ffem_f32_dwconv_backward(const float *x, size_t height, size_t width, size_t channels, const float *w,
                               size_t kh, size_t kw, size_t stride, size_t pad_top, size_t pad_left, const float *dy,
-                              size_t out_height, size_t out_width, float *dx, float *dw, float *db);
+                              size_t out_height, size_t out_width, int accumulate, float *dx, float *dw, float *db);
+
+/// The scalar reference of the two above; its backward always adds into dx.
+void ffem_f32_dwconv_forward__scalar(const float *x, size_t height, size_t width, size_t channels, const float *w,
+                                     const float *bias, size_t kh, size_t kw, size_t stride, size_t pad_top, size_t pad_left,
+                                     float *y, size_t out_height, size_t out_width);
+void ffem_f32_dwconv_backward__scalar(const float *x, size_t height, size_t width, size_t channels, const float *w,
+                                      size_t kh, size_t kw, size_t stride, size_t pad_top, size_t pad_left, const float *dy,
+                                      size_t out_height, size_t out_width, float *dx, float *dw, float *db);
+
+typedef void (*ffem_f32_dwconv_forward_fn)(const float *x, size_t height, size_t width, size_t channels, const float *w,
+                                           const float *bias, size_t kh, size_t kw, size_t stride, size_t pad_top,
+                                           size_t pad_left, float *y, size_t out_height, size_t out_width);
+typedef void (*ffem_f32_dwconv_backward_fn)(const float *x, size_t height, size_t width, size_t channels, const float *w,
+                                            size_t kh, size_t kw, size_t stride, size_t pad_top, size_t pad_left,
+                                            const float *dy, size_t out_height, size_t out_width, int accumulate, float *dx,
+                                            float *dw, float *db);
+/// One register-tiled variant (f32-dwconv-tiled.h): channels per tile and ISA in the name.
+typedef struct {
+  const char *name;
+  ffem_f32_dwconv_forward_fn forward;
+  ffem_f32_dwconv_backward_fn backward;
+} ffem_f32_dwconv_ukernels;
+/// The variants this CPU runs, best first (the entry points above use the first); sets *count.
+const ffem_f32_dwconv_ukernels *ffem_f32_dwconv_variants(size_t *count);
+
+#define FFEM_F32_DWCONV_VARIANT(isa)                                                                                    \
+  void ffem_f32_dwconv_forward__##isa(const float *x, size_t height, size_t width, size_t channels, const float *w,     \
+                                      const float *bias, size_t kh, size_t kw, size_t stride, size_t pad_top,          \
+                                      size_t pad_left, float *y, size_t out_height, size_t out_width);                 \
+  void ffem_f32_dwconv_backward__##isa(const float *x, size_t height, size_t width, size_t channels, const float *w,    \
+                                       size_t kh, size_t kw, size_t stride, size_t pad_top, size_t pad_left,           \
+                                       const float *dy, size_t out_height, size_t out_width, int accumulate, float *dx, \
+                                       float *dw, float *db);
+FFEM_F32_DWCONV_VARIANT(c4)
+#if defined(__x86_64__)
+FFEM_F32_DWCONV_VARIANT(avx2)
+FFEM_F32_DWCONV_VARIANT(avx512)
+#endif
+#undef FFEM_F32_DWCONV_VARIANT
 
 /// Unfolds patches: col[(oy·Wo + ox), (ky·kw + kx)·C + c] = x[iy, ix, c] (0 outside), so that a
 /// convolution with OHWI weights is col · Wᵀ.

@@ -1,4 +1,4 @@
-// FFEMTrain — DepthwiseConvolution.swift: k×k depthwise convolution (hand-vectorised C, parallel over the batch).
+// FFEMTrain — DepthwiseConvolution.swift: k×k depthwise convolution (register-tiled C per ISA, parallel over the batch).
 import CFFEMKernels
 import FFEMCore
 
@@ -29,6 +29,8 @@ public final class DepthwiseConvolution: Layer {
 
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
     public var multiplyAdds: Int { outputShape.count * kernel * kernel }
+    /// The C kernel gathers ∂L/∂x per input pixel, so it can store it.
+    public var canOverwriteInputGradient: Bool { true }
 
     public func forward(_ inputs: [FloatBuffer], output: FloatBuffer, context: PassContext) {
         let x = inputs[0]
@@ -44,7 +46,7 @@ public final class DepthwiseConvolution: Layer {
 
     public func backward(_ inputs: [FloatBuffer], output: FloatBuffer, outputGradient: FloatBuffer,
                          inputGradients: [FloatBuffer?], context: PassContext) {
-        let x = inputs[0], dx = inputGradients[0]
+        let x = inputs[0], dx = inputGradients[0], accumulate: Int32 = context.overwritesInputGradients ? 0 : 1
         let parts = max(1, min(context.threads, context.batch))
         let weightCount = weight.count, channels = input.channels
         while partials.count < parts { partials.append(FloatBuffer(count: weightCount + channels)) }
@@ -56,7 +58,7 @@ public final class DepthwiseConvolution: Layer {
                 ffem_f32_dwconv_backward(x.pointer + n * self.input.count, self.input.height, self.input.width, channels,
                                          self.weight.value.pointer, self.kernel, self.kernel, self.stride, self.pad, self.pad,
                                          outputGradient.pointer + n * self.outputShape.count, self.outputShape.height,
-                                         self.outputShape.width, dx.map { $0.pointer + n * self.input.count }, partial.pointer,
+                                         self.outputShape.width, accumulate, dx.map { $0.pointer + n * self.input.count }, partial.pointer,
                                          self.bias == nil ? nil : partial.pointer + weightCount)
             }
         }
