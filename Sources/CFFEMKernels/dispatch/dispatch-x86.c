@@ -101,9 +101,9 @@ void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t requested_mas
     const ffem_qs8_requant_config requant = {ffem_qs8_requant_ukernel__avx512vnni, FFEM_ISA_AVX512VNNI,
                                              "ffem_qs8_requant_ukernel__avx512vnni"};
     table->requant = requant;
-    const ffem_qs8_conv3x3_config conv = {ffem_qs8_conv3x3_minmax_ukernel_16__avx512vnni,
-                                          {16, FFEM_CONV3X3_LAYOUT_INT16_PAIRS}, FFEM_ISA_AVX512VNNI,
-                                          "ffem_qs8_conv3x3_minmax_ukernel_16__avx512vnni"};
+    const ffem_qs8_conv3x3_config conv = {ffem_qs8_conv3x3_minmax_ukernel_8x32c4__avx512vnni,
+                                          {32, FFEM_CONV3X3_LAYOUT_GEMM_C4}, FFEM_ISA_AVX512VNNI,
+                                          "ffem_qs8_conv3x3_minmax_ukernel_8x32c4__avx512vnni"};
     table->conv3x3 = conv;
     const ffem_qs8_gdconv_config gd = {ffem_qs8_gdconv_minmax_ukernel_c32__avx512vnni,
                                        {32, FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS}, FFEM_ISA_AVX512VNNI,

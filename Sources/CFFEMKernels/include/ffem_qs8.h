@@ -214,6 +214,12 @@ typedef enum ffem_conv3x3_layout {
   /// padded with weight 0 when 9·input_channels is odd): nr int32 lanes, lane j holding the
   /// int16 pair (w[o0+j][2q], w[o0+j][2q+1]).
   FFEM_CONV3X3_LAYOUT_INT16_PAIRS = 1,
+  /// For kernels that run the 3×3 window as a GEMM row (K = 9·input_channels, window indices in
+  /// OHWI order): exactly ffem_x8_pack_gemm with the GEMM tile {mr 8, nr, kr 4, input_xor 0x80}
+  /// over the weights [output_channels][9·input_channels] — nr int32 packed biases (also
+  /// − 128·Σ w), then for each group of 4 window indices (K zero-padded) nr × 4 int8 — and no
+  /// further header, so ffem_x8_pack_conv3x3_size/ffem_x8_pack_conv3x3 equal the GEMM packer's.
+  FFEM_CONV3X3_LAYOUT_GEMM_C4 = 2,
 } ffem_conv3x3_layout;
 
 /// Packed layout of a standard 3×3 convolution: for each block of `nr` output channels (the
@@ -302,9 +308,9 @@ void ffem_qs8_gavgpool_minmax_ukernel__sse41(size_t pixels, size_t channels, con
 void ffem_qs8_conv3x3_minmax_ukernel_8__avx2(const ffem_qs8_conv3x3_geometry *geometry, const int8_t *input,
                                              const void *packed_weights, int8_t *output,
                                              const ffem_qs8_requant_params *params);
-void ffem_qs8_conv3x3_minmax_ukernel_16__avx512vnni(const ffem_qs8_conv3x3_geometry *geometry, const int8_t *input,
-                                                    const void *packed_weights, int8_t *output,
-                                                    const ffem_qs8_requant_params *params);
+void ffem_qs8_conv3x3_minmax_ukernel_8x32c4__avx512vnni(const ffem_qs8_conv3x3_geometry *geometry,
+                                                         const int8_t *input, const void *packed_weights,
+                                                         int8_t *output, const ffem_qs8_requant_params *params);
 void ffem_qs8_gdconv_minmax_ukernel_c16__avx2(size_t pixels, size_t channels, const int8_t *input,
                                               const void *packed_weights, int8_t *output,
                                               const ffem_qs8_requant_params *params);

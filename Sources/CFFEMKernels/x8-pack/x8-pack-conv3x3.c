@@ -4,7 +4,17 @@
 
 #include "ffem_qs8.h"
 
+/// The GEMM tile of FFEM_CONV3X3_LAYOUT_GEMM_C4.
+static ffem_qs8_gemm_tile gemm_c4_tile(const ffem_qs8_conv3x3_tile *tile) {
+  const ffem_qs8_gemm_tile gemm = {8, tile->nr, 4, 0x80};
+  return gemm;
+}
+
 size_t ffem_x8_pack_conv3x3_size(const ffem_qs8_conv3x3_tile *tile, size_t output_channels, size_t input_channels) {
+  if (tile->layout == FFEM_CONV3X3_LAYOUT_GEMM_C4) {
+    const ffem_qs8_gemm_tile gemm = gemm_c4_tile(tile);
+    return ffem_x8_pack_gemm_size(&gemm, output_channels, 9 * input_channels);
+  }
   const size_t padded = (output_channels + tile->nr - 1) / tile->nr * tile->nr;
   const size_t window = 9 * input_channels;
   if (tile->layout == FFEM_CONV3X3_LAYOUT_INT16_PAIRS) {
@@ -16,6 +26,11 @@ size_t ffem_x8_pack_conv3x3_size(const ffem_qs8_conv3x3_tile *tile, size_t outpu
 void ffem_x8_pack_conv3x3(const ffem_qs8_conv3x3_tile *tile, size_t output_channels, size_t input_channels,
                           const int8_t *weights, const int32_t *bias, int32_t input_zero_point, void *packed) {
   assert(tile->nr > 0);
+  if (tile->layout == FFEM_CONV3X3_LAYOUT_GEMM_C4) {
+    const ffem_qs8_gemm_tile gemm = gemm_c4_tile(tile);
+    ffem_x8_pack_gemm(&gemm, output_channels, 9 * input_channels, weights, bias, input_zero_point, packed);
+    return;
+  }
   const size_t nr = tile->nr, window = 9 * input_channels;
   uint8_t *out = (uint8_t *)packed;
   for (size_t o0 = 0; o0 < output_channels; o0 += nr) {
