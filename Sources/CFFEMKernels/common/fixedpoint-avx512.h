@@ -95,5 +95,29 @@ FFEM_TARGET_AVX512 __m128i ffem_output_avx512(__m512i y, const ffem_output_stage
   return _mm512_cvtepi32_epi8(_mm512_add_epi32(clamped, s->zero_point));
 }
 
+/// The output stage of two vectors at once, in int16: clamp(y + zp, min, max) for 32 lanes.
+/// vpackssdw saturates y to int16 first and vpaddsw saturates the sum; either saturation only
+/// happens when |y + zp| > 32767 − 128, far outside [min, max] ⊂ [−128, 127], where the exact
+/// and the saturated value clamp alike. Lanes come out in vpackssdw order: per 128-bit lane k,
+/// lanes 4k…4k+3 of `a` then of `b` (callers whose channels are not in that order permute).
+typedef struct ffem_output_stage16_avx512 {
+  __m512i zero_point, low, high;  ///< int16 broadcasts
+} ffem_output_stage16_avx512;
+
+FFEM_TARGET_AVX512 ffem_output_stage16_avx512 ffem_output_stage16_avx512_make(int32_t zero_point, int32_t output_min,
+                                                                              int32_t output_max) {
+  ffem_output_stage16_avx512 s;
+  s.zero_point = _mm512_set1_epi16((int16_t)zero_point);
+  s.low = _mm512_set1_epi16((int16_t)output_min);
+  s.high = _mm512_set1_epi16((int16_t)output_max);
+  return s;
+}
+
+/// 32 int16 lanes of clamp(y + zp, min, max) from two vectors of MBQM results (vpackssdw order).
+FFEM_TARGET_AVX512 __m512i ffem_output_pair16_avx512(__m512i a, __m512i b, const ffem_output_stage16_avx512 *s) {
+  const __m512i sum = _mm512_adds_epi16(_mm512_packs_epi32(a, b), s->zero_point);
+  return _mm512_min_epi16(_mm512_max_epi16(sum, s->low), s->high);
+}
+
 #endif
 #endif

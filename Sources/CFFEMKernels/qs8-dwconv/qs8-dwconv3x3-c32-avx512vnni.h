@@ -49,8 +49,8 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void dwconv3x3_c3
   const size_t channels = g->input_channels, input_width = g->input_width;
   const size_t output_height = g->output_height, output_width = g->output_width, stride = g->stride;
   const int64_t padding_left = g->padding_left;
-  const ffem_output_stage_avx512 stage =
-      ffem_output_stage_avx512_make(params->output_zero_point, params->output_min, params->output_max);
+  const ffem_output_stage16_avx512 stage16 =
+      ffem_output_stage16_avx512_make(params->output_zero_point, params->output_min, params->output_max);
   const __m512i zero_point = _mm512_set1_epi16((int16_t)g->input_zero_point);
   // Channel of each accumulator lane, as indices into the concatenation (channels 0-15 | 16-31).
   const __m512i lo_channels = _mm512_setr_epi32(0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
@@ -112,8 +112,13 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void dwconv3x3_c3
         accumulate(x, wv, &acc_lo, &acc_hi);
         const __m512i m_lo = ffem_mbqm_avx512(_mm512_add_epi32(acc_lo, bias_lo), &r_lo);
         const __m512i m_hi = ffem_mbqm_avx512(_mm512_add_epi32(acc_hi, bias_hi), &r_hi);
-        const __m128i y_lo = epilogue ? ffem_prelu_output_avx512(narrow, m_lo, &prelu_shared, &prelu_lo) : ffem_output_avx512(m_lo, &stage);
-        const __m128i y_hi = epilogue ? ffem_prelu_output_avx512(narrow, m_hi, &prelu_shared, &prelu_hi) : ffem_output_avx512(m_hi, &stage);
+        if (!epilogue) {
+          // lo holds channels {0-3, 8-11, …} and hi {4-7, 12-15, …}: vpackssdw puts them in channel order.
+          _mm256_mask_storeu_epi8(out, mask, _mm512_cvtepi16_epi8(ffem_output_pair16_avx512(m_lo, m_hi, &stage16)));
+          continue;
+        }
+        const __m128i y_lo = ffem_prelu_output_avx512(narrow, m_lo, &prelu_shared, &prelu_lo);
+        const __m128i y_hi = ffem_prelu_output_avx512(narrow, m_hi, &prelu_shared, &prelu_hi);
         const __m128i channels_0_15 = _mm_unpacklo_epi32(y_lo, y_hi), channels_16_31 = _mm_unpackhi_epi32(y_lo, y_hi);
         _mm256_mask_storeu_epi8(out, mask, _mm256_inserti128_si256(_mm256_castsi128_si256(channels_0_15), channels_16_31, 1));
       }

@@ -28,7 +28,7 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline __m512i load_row4
 TARGET_AVX512VNNI __attribute__((always_inline)) static inline void tile(
     const int narrow, const size_t R, size_t rows, size_t k, const int8_t *a0, size_t input_stride, const int8_t *weights,
     __m512i bias_lo, __m512i bias_hi, const ffem_requant_avx512 *r_lo, const ffem_requant_avx512 *r_hi,
-    const ffem_output_stage_avx512 *stage, const ffem_prelu_shared_avx512 *prelu,
+    const ffem_output_stage16_avx512 *stage, const ffem_prelu_shared_avx512 *prelu,
     const ffem_prelu_channels_avx512 *prelu_lo, const ffem_prelu_channels_avx512 *prelu_hi, int8_t *c0,
     size_t output_stride, __mmask32 store_mask) {
   enum { NR = 32, KR = 4 };
@@ -69,8 +69,15 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void tile(
   for (size_t i = 0; i < R; i++) {
     if (i >= rows) break;
     const __m512i y_lo = ffem_mbqm_avx512(lo[i], r_lo), y_hi = ffem_mbqm_avx512(hi[i], r_hi);
-    const __m128i out_lo = prelu ? ffem_prelu_output_avx512(narrow, y_lo, prelu, prelu_lo) : ffem_output_avx512(y_lo, stage);
-    const __m128i out_hi = prelu ? ffem_prelu_output_avx512(narrow, y_hi, prelu, prelu_hi) : ffem_output_avx512(y_hi, stage);
+    if (!prelu) {
+      // vpackssdw interleaves columns 0-3, 16-19, 4-7, …: vpermq restores column order.
+      const __m512i columns = _mm512_permutexvar_epi64(_mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7),
+                                                       ffem_output_pair16_avx512(y_lo, y_hi, stage));
+      _mm256_mask_storeu_epi8(c0 + i * output_stride, store_mask, _mm512_cvtepi16_epi8(columns));
+      continue;
+    }
+    const __m128i out_lo = ffem_prelu_output_avx512(narrow, y_lo, prelu, prelu_lo);
+    const __m128i out_hi = ffem_prelu_output_avx512(narrow, y_hi, prelu, prelu_hi);
     _mm256_mask_storeu_epi8(c0 + i * output_stride, store_mask,
                             _mm256_inserti128_si256(_mm256_castsi128_si256(out_lo), out_hi, 1));
   }
@@ -86,8 +93,8 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void gemm_8x32c4(
   enum { MR = 8, NR = 32, KR = 4 };
   assert(input_stride >= k && output_stride >= n);
   const size_t k_padded = (k + KR - 1) / KR * KR;
-  const ffem_output_stage_avx512 stage =
-      ffem_output_stage_avx512_make(params->output_zero_point, params->output_min, params->output_max);
+  const ffem_output_stage16_avx512 stage =
+      ffem_output_stage16_avx512_make(params->output_zero_point, params->output_min, params->output_max);
   ffem_prelu_shared_avx512 prelu_shared;
   if (epilogue) prelu_shared = ffem_prelu_shared_avx512_make(narrow, params, epilogue->params);
   const ffem_prelu_shared_avx512 *prelu = epilogue ? &prelu_shared : NULL;
