@@ -1,4 +1,5 @@
-// ffem-bench — CropsCommand.swift: `ffem-bench crops`, FFEM's own crops as a float tensor for other engines.
+// ffem-bench — CropsCommand.swift: `ffem-bench crops`, FFEM's own crops as a float tensor for other engines,
+// or (without --list) the crop kernels per ISA against scalar (CropKernelTiming.swift).
 //
 // Comparisons with other runtimes (scripts/bench-int8.sh) must feed them exactly the crops FFEM
 // calibrates and evaluates on: the shared crop routine (`ffem_crop_rgb` through `SampleLoader`,
@@ -12,8 +13,14 @@ import FFEMRuntime
 
 let cropsCommand = CommandSpec(
     name: "crops",
-    abstract: "Write FFEM's crops of listed images as float32 NCHW (p − 128)/128, the ONNX export's input.",
+    abstract: "Write FFEM's crops of listed images as float32 NCHW (p − 128)/128, or time the crop kernels per ISA.",
     discussion: """
+        Without --list: times the shared crop (ffem_crop_rgb with each ISA's kernel) on a synthetic
+        --frame of every pixel format, cropping --box to --side × --side, and prints crops/s per ISA
+        side by side with the scalar kernel and the ratio (each ISA's crop is first checked to equal
+        the scalar crop byte for byte); then the network-input conversion (p − 128)/128 of one crop.
+
+        With --list, --img-root-path, --paths and --output:
         Reads --paths (one image path per line, relative to --img-root-path, as keys of --list; blank
         lines and # comments skipped, e.g. Calibration/orl/manifest.txt), crops each image's box with
         the shared crop routine and no augmentation, and writes the crops in that order to --output:
@@ -21,18 +28,26 @@ let cropsCommand = CommandSpec(
         side are those of --model (a .ffq), else --crop-scale/--crop-square/--side. Prints N and the policy.
         """,
     options: [
-        .option("list", "FILE", help: "image_list.json with the boxes.", required: true),
-        .option("img-root-path", "DIR", help: "Folder the list's paths are relative to.", required: true),
-        .option("paths", "FILE", help: "Images to crop, one path per line.", required: true),
-        .option("output", "FILE", help: "Output float32 tensor file.", required: true),
+        .option("list", "FILE", help: "image_list.json with the boxes (without it: time the crop kernels)."),
+        .option("img-root-path", "DIR", help: "Folder the list's paths are relative to."),
+        .option("paths", "FILE", help: "Images to crop, one path per line."),
+        .option("output", "FILE", help: "Output float32 tensor file."),
         .option("model", "FILE", help: "A .ffq model whose crop policy and input side to use."),
         .option("crop-scale", "X", help: "Box scale about its centre (without --model).", default: "1"),
         .flag("crop-square", help: "Make the box square before cropping (without --model)."),
         .option("side", "N", help: "Crop side in pixels (without --model).", default: "112"),
+        .option("isa", "LIST", help: "Timing: comma-separated ISAs to time besides scalar (default: all of this CPU)."),
+        .option("frame", "WxH", help: "Timing: synthetic frame size.", default: "640x480"),
+        .option("box", "X1,Y1,X2,Y2", help: "Timing: the box in frame pixels (default: 240×240 at the centre)."),
+        .option("min-time-ms", "MS", help: "Timing: per format and ISA, in milliseconds.", default: "200"),
     ],
-    examples: ["ffem-bench crops --list data/orl/image_list.json --img-root-path data/orl --paths Calibration/orl/manifest.txt --output out/calib.f32"])
+    examples: ["ffem-bench crops", "ffem-bench crops --frame 1920x1080 --box 800,300,1200,700 --isa avx2",
+               "ffem-bench crops --list data/orl/image_list.json --img-root-path data/orl --paths Calibration/orl/manifest.txt --output out/calib.f32"])
 
 func runCrops(_ arguments: ParsedArguments) throws(CommandError) {
+    guard arguments.isGiven("list") || arguments.isGiven("img-root-path") || arguments.isGiven("paths") || arguments.isGiven("output") else {
+        return try runCropKernelTiming(arguments)
+    }
     let listPath = try arguments.requiredString("list")
     let root = try arguments.requiredString("img-root-path")
     let pathsFile = try arguments.requiredString("paths")
