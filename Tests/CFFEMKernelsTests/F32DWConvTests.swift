@@ -23,6 +23,9 @@ import Testing
         list.append(Geometry(height: 2, width: 3, channels: 16, kernel: 3, stride: 1, pad: 1))
         list.append(Geometry(height: 7, width: 7, channels: 35, kernel: 7, stride: 1, pad: 0))  // GDC
         list.append(Geometry(height: 9, width: 8, channels: 19, kernel: 5, stride: 2, pad: 2))
+        // Images larger than the ∂w kernel's L2 band (several bands of output rows).
+        list.append(Geometry(height: 60, width: 40, channels: 48, kernel: 3, stride: 2, pad: 1))
+        list.append(Geometry(height: 50, width: 50, channels: 67, kernel: 3, stride: 1, pad: 1))
         return list
     }()
 

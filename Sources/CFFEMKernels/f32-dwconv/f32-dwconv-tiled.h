@@ -117,47 +117,54 @@ static void FFEM_DW_NAME(input_gradient)(size_t height, size_t width, size_t C, 
   }
 }
 
-/// ∂w (and ∂b) of a 3×3 kernel: nine accumulators per tile in registers across the whole image.
+/// ∂w (and ∂b) of a 3×3 kernel: nine accumulators per tile in registers. Output rows are taken in
+/// bands whose input rows fit in L2 (a whole 56×56×128 image does not), every tile of a band before
+/// the next band; each (tap, channel) still sums its terms in (oy, ox) order.
 static void FFEM_DW_NAME(weight_gradient_3x3)(const float *x, size_t height, size_t width, size_t C, size_t stride,
                                               size_t pad_top, size_t pad_left, const float *dy, size_t out_height,
                                               size_t out_width, float *dw, float *db) {
   const size_t vector_channels = C - C % W;
-  for (size_t c = 0; c < vector_channels; c += W) {
-    V a0 = LD(dw + 0 * C + c), a1 = LD(dw + 1 * C + c), a2 = LD(dw + 2 * C + c);
-    V a3 = LD(dw + 3 * C + c), a4 = LD(dw + 4 * C + c), a5 = LD(dw + 5 * C + c);
-    V a6 = LD(dw + 6 * C + c), a7 = LD(dw + 7 * C + c), a8 = LD(dw + 8 * C + c);
-    V ab = db ? LD(db + c) : (V){0};
-    for (size_t oy = 0; oy < out_height; oy++) {
-      const ptrdiff_t iy0 = (ptrdiff_t)(oy * stride) - (ptrdiff_t)pad_top, H = (ptrdiff_t)height, Wd = (ptrdiff_t)width;
-      const int r0 = iy0 >= 0 && iy0 < H, r1 = iy0 + 1 >= 0 && iy0 + 1 < H, r2 = iy0 + 2 >= 0 && iy0 + 2 < H;
-      const ptrdiff_t row0 = iy0 * Wd * (ptrdiff_t)C + (ptrdiff_t)c, row1 = row0 + Wd * (ptrdiff_t)C, row2 = row1 + Wd * (ptrdiff_t)C;
-      for (size_t ox = 0; ox < out_width; ox++) {
-        const ptrdiff_t ix0 = (ptrdiff_t)(ox * stride) - (ptrdiff_t)pad_left;
-        const int c0 = ix0 >= 0 && ix0 < Wd, c1 = ix0 + 1 >= 0 && ix0 + 1 < Wd, c2 = ix0 + 2 >= 0 && ix0 + 2 < Wd;
-        const V g = LD(dy + (oy * out_width + ox) * C + c);
-        ab = ab + g;
-        const ptrdiff_t o0 = ix0 * (ptrdiff_t)C, o1 = o0 + (ptrdiff_t)C, o2 = o1 + (ptrdiff_t)C;
-        if (r0) {
-          if (c0) a0 = a0 + g * LD(x + row0 + o0);
-          if (c1) a1 = a1 + g * LD(x + row0 + o1);
-          if (c2) a2 = a2 + g * LD(x + row0 + o2);
-        }
-        if (r1) {
-          if (c0) a3 = a3 + g * LD(x + row1 + o0);
-          if (c1) a4 = a4 + g * LD(x + row1 + o1);
-          if (c2) a5 = a5 + g * LD(x + row1 + o2);
-        }
-        if (r2) {
-          if (c0) a6 = a6 + g * LD(x + row2 + o0);
-          if (c1) a7 = a7 + g * LD(x + row2 + o1);
-          if (c2) a8 = a8 + g * LD(x + row2 + o2);
+  const size_t band_bytes = 192 * 1024, row_bytes = width * C * sizeof(float) * stride;
+  const size_t band = row_bytes >= band_bytes ? 1 : band_bytes / row_bytes;
+  for (size_t band_start = 0; band_start < out_height; band_start += band) {
+    const size_t band_end = band_start + band < out_height ? band_start + band : out_height;
+    for (size_t c = 0; c < vector_channels; c += W) {
+      V a0 = LD(dw + 0 * C + c), a1 = LD(dw + 1 * C + c), a2 = LD(dw + 2 * C + c);
+      V a3 = LD(dw + 3 * C + c), a4 = LD(dw + 4 * C + c), a5 = LD(dw + 5 * C + c);
+      V a6 = LD(dw + 6 * C + c), a7 = LD(dw + 7 * C + c), a8 = LD(dw + 8 * C + c);
+      V ab = db ? LD(db + c) : (V){0};
+      for (size_t oy = band_start; oy < band_end; oy++) {
+        const ptrdiff_t iy0 = (ptrdiff_t)(oy * stride) - (ptrdiff_t)pad_top, H = (ptrdiff_t)height, Wd = (ptrdiff_t)width;
+        const int r0 = iy0 >= 0 && iy0 < H, r1 = iy0 + 1 >= 0 && iy0 + 1 < H, r2 = iy0 + 2 >= 0 && iy0 + 2 < H;
+        const ptrdiff_t row0 = iy0 * Wd * (ptrdiff_t)C + (ptrdiff_t)c, row1 = row0 + Wd * (ptrdiff_t)C, row2 = row1 + Wd * (ptrdiff_t)C;
+        for (size_t ox = 0; ox < out_width; ox++) {
+          const ptrdiff_t ix0 = (ptrdiff_t)(ox * stride) - (ptrdiff_t)pad_left;
+          const int c0 = ix0 >= 0 && ix0 < Wd, c1 = ix0 + 1 >= 0 && ix0 + 1 < Wd, c2 = ix0 + 2 >= 0 && ix0 + 2 < Wd;
+          const V g = LD(dy + (oy * out_width + ox) * C + c);
+          ab = ab + g;
+          const ptrdiff_t o0 = ix0 * (ptrdiff_t)C, o1 = o0 + (ptrdiff_t)C, o2 = o1 + (ptrdiff_t)C;
+          if (r0) {
+            if (c0) a0 = a0 + g * LD(x + row0 + o0);
+            if (c1) a1 = a1 + g * LD(x + row0 + o1);
+            if (c2) a2 = a2 + g * LD(x + row0 + o2);
+          }
+          if (r1) {
+            if (c0) a3 = a3 + g * LD(x + row1 + o0);
+            if (c1) a4 = a4 + g * LD(x + row1 + o1);
+            if (c2) a5 = a5 + g * LD(x + row1 + o2);
+          }
+          if (r2) {
+            if (c0) a6 = a6 + g * LD(x + row2 + o0);
+            if (c1) a7 = a7 + g * LD(x + row2 + o1);
+            if (c2) a8 = a8 + g * LD(x + row2 + o2);
+          }
         }
       }
+      ST(dw + 0 * C + c, a0), ST(dw + 1 * C + c, a1), ST(dw + 2 * C + c, a2);
+      ST(dw + 3 * C + c, a3), ST(dw + 4 * C + c, a4), ST(dw + 5 * C + c, a5);
+      ST(dw + 6 * C + c, a6), ST(dw + 7 * C + c, a7), ST(dw + 8 * C + c, a8);
+      if (db) ST(db + c, ab);
     }
-    ST(dw + 0 * C + c, a0), ST(dw + 1 * C + c, a1), ST(dw + 2 * C + c, a2);
-    ST(dw + 3 * C + c, a3), ST(dw + 4 * C + c, a4), ST(dw + 5 * C + c, a5);
-    ST(dw + 6 * C + c, a6), ST(dw + 7 * C + c, a7), ST(dw + 8 * C + c, a8);
-    if (db) ST(db + c, ab);
   }
   // Remaining channels: the reference's loops restricted to them (same order per element).
   for (size_t c = vector_channels; c < C; c++) {
