@@ -6,6 +6,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     // Data (the original's names).
     public var imgRootPath = ""
     public var trainFile = ""
+    /// A packed dataset file (`ffem-data pack`) used in place of train_file/img_root_path.
+    public var packFile: String? = nil
     public var numIdentity = 0
     public var batchSize = 64
     /// Phase 1 (classifier pretraining) when true; phase 2 (metric learning) when false.
@@ -85,7 +87,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         case outputDir = "output_dir", threads, seed, resume
         case identitiesPerBatch = "identities_per_batch", imagesPerIdentity = "images_per_identity", squaredDistance = "squared_distance"
         case savedBackbone = "saved_backbone", checkpoint, recalibrationBatches = "bn_recalibration_batches"
-        case collectiveTimeout = "collective_timeout"
+        case collectiveTimeout = "collective_timeout", packFile = "pack_file"
     }
 
     /// Decodes keys that are present and keeps defaults for the rest (so a config may hold a few keys).
@@ -116,6 +118,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         savedBackbone = try c.decodeIfPresent(String.self, forKey: .savedBackbone); checkpoint = try c.decodeIfPresent(String.self, forKey: .checkpoint)
         recalibrationBatches = try value(.recalibrationBatches, recalibrationBatches)
         collectiveTimeout = try value(.collectiveTimeout, collectiveTimeout)
+        packFile = try c.decodeIfPresent(String.self, forKey: .packFile)
     }
 
     /// 1 for classifier pretraining, 2 for metric learning.

@@ -5,6 +5,7 @@ let trainOptions: [OptionSpec] = [
     .option("config", "FILE.json", help: "JSON file with the same keys in snake_case (img_root_path, train_file, num_identity, …); command-line options override it."),
     .option("img-root-path", "DIR", help: "Folder the image paths of the train file are relative to."),
     .option("train-file", "FILE", help: "The training image_list.json."),
+    .option("pack-file", "FILE", help: "A packed dataset (ffem-data pack) to train on instead of --train-file/--img-root-path; each rank reads only its samples."),
     .option("num-identity", "N", help: "Number of identities (labels 0..<N) of the train file."),
     .option("batch-size", "N", help: "Images per step (under mpirun: the global batch, split evenly over the ranks).", default: "64"),
     .option("train-classifier", "BOOL", help: "Phase 1 (classifier pretraining) when true.", default: "true"),

@@ -25,6 +25,7 @@ extension TrainingConfiguration {
         func float(_ name: String, _ apply: (Float) -> Void) throws(CommandError) { if given(name), let v = try arguments.double(name) { apply(Float(v)) } }
         string("img-root-path") { c.imgRootPath = $0 }
         string("train-file") { c.trainFile = $0 }
+        string("pack-file") { c.packFile = $0 }
         try int("num-identity") { c.numIdentity = $0 }
         try int("batch-size") { c.batchSize = $0 }
         if given("train-classifier") {
@@ -84,8 +85,8 @@ extension TrainingConfiguration {
 
     /// Usage errors for settings that cannot work, each naming its option.
     func check() throws(CommandError) {
-        if trainFile.isEmpty { throw CommandError.usage("missing --train-file (or train_file in --config)") }
-        if imgRootPath.isEmpty { throw CommandError.usage("missing --img-root-path (or img_root_path in --config)") }
+        if trainFile.isEmpty && packFile == nil { throw CommandError.usage("missing --train-file (or train_file in --config, or --pack-file)") }
+        if imgRootPath.isEmpty && packFile == nil { throw CommandError.usage("missing --img-root-path (or img_root_path in --config)") }
         if numIdentity <= 0 { throw CommandError.usage("--num-identity must be positive (got \(numIdentity))") }
         if batchSize <= 0 { throw CommandError.usage("--batch-size must be positive (got \(batchSize))") }
         if epochs <= 0 { throw CommandError.usage("--epochs must be positive (got \(epochs))") }

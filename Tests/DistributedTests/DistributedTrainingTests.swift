@@ -1,5 +1,6 @@
 // `mpirun -np 2 ffem-train` on loopback: the acceptance tests of data-parallel training.
 import FFEMCore
+import FFEMData
 import FFEMTestSupport
 import Foundation
 import Testing
@@ -72,6 +73,21 @@ struct DistributedTrainingTests {
         print("2 ranks vs 1 rank, \(loss.joined(separator: " ")): largest relative difference \(difference.value) (\(difference.tensor))")
         #expect(difference.value <= Self.weightTolerance, "\(difference.tensor) differs by \(difference.value)")
         #expect(try fixture.checkpoint("two").metadata["step"] == "9")
+    }
+
+    @Test func ranksReadTheirSamplesFromAPackedDatasetAsFromItsFolder() throws {
+        let fixture = try Fixture()
+        defer { fixture.data.remove() }
+        let pack = fixture.directory + "/train.ffpack"
+        let dataset = try Dataset.load(listFile: fixture.data.listPath, imageRoot: fixture.data.root, identityCount: 4)
+        try PackedDataset.write(FolderStore(dataset: dataset), to: pack)
+        let loss = ["--head", "cosface"]
+        let folder = try DistributedRunner.run(ranks: nil, fixture.arguments(output: "folder", epochs: 2, loss))
+        #expect(folder.status == 0, "\(folder.output)")
+        let packed = try DistributedRunner.run(ranks: 2, fixture.arguments(output: "packed", epochs: 2, loss + ["--pack-file", pack]))
+        #expect(packed.status == 0 && packed.output.contains("24 images"), "\(packed.output)")
+        let difference = Self.largestDifference(try fixture.checkpoint("folder"), try fixture.checkpoint("packed"))
+        #expect(difference.value <= Self.weightTolerance, "\(difference.tensor) differs by \(difference.value)")
     }
 
     @Test func aCheckpointOfAnyRankCountResumesWithAnyOther() throws {
