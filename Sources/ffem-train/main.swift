@@ -17,6 +17,13 @@ CommandRunner.main(root: rootCommand, arguments: Array(CommandLine.arguments.dro
     }
 }
 
+/// User + system CPU seconds of this process so far (all threads).
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 /// A built-in architecture by name, or a ModelSpec JSON file (as stored in checkpoints).
 func architecture(_ configuration: TrainingConfiguration) throws(CommandError) -> ModelSpec {
     if let spec = Architectures.named(configuration.architecture, embeddingSize: configuration.embeddingDim, inputSize: configuration.inputSize) {
@@ -169,8 +176,9 @@ func runBench(_ arguments: ParsedArguments, communicator: any Communicator) thro
         let input = FloatBuffer((0..<(batch * spec.input.count)).map { _ in random.nextFloat(in: -1, 1) })
         let labels = (0..<batch).map { _ in Int32(random.nextInt(below: classes)) }
         printOnRoot(communicator, "model: \(spec.name), \(network.parameterCount) parameters (+\(head.weight.count + (head.bias?.count ?? 0)) head), \(network.multiplyAdds) multiply-adds per image")
-        var timed = 0.0, waited = 0.0, reduced = 0.0
+        var timed = 0.0, waited = 0.0, reduced = 0.0, cpuStart = 0.0
         for step in 0..<(steps + 2) {
+            if step == 2 { cpuStart = processCPUSeconds() }
             let start = Date()
             network.forward(input, batch: batch, isTraining: true)
             network.zeroGradients()
@@ -191,10 +199,13 @@ func runBench(_ arguments: ParsedArguments, communicator: any Communicator) thro
             optimizer.step(network.parameters + head.parameters, learningRate: 0.01)
             if step >= 2 { timed += Date().timeIntervalSince(start) }
         }
-        // The slowest rank sets the pace: report the largest time.
-        var slowest = [Float(timed)]
+        // The slowest rank sets the pace: report the largest time (and the largest CPU time).
+        var slowest = [Float(timed), Float(processCPUSeconds() - cpuStart)]
         communicator.allreduceMax(&slowest)
         timed = Double(slowest[0])
+        // CPU seconds (user + system, all threads) of the busiest process per step: on a loaded
+        // machine wall time includes time spent descheduled; CPU time does not.
+        printOnRoot(communicator, String(format: "cpu: %.1f ms per step (busiest process, all its threads)", Double(slowest[1]) / Double(steps) * 1000))
         printOnRoot(communicator, String(format: "step: %.1f ms (batch %d, %d threads)", timed / Double(steps) * 1000, globalBatch, threads))
         if let reducer {
             printOnRoot(communicator, String(format: "ranks: %d × %d images, %d threads each; all-reduce %d bytes per step: %.2f ms per step on rank 0 (%.2f %% of the step), waiting for the slowest rank %.2f ms",
