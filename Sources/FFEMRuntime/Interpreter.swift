@@ -95,11 +95,12 @@ public final class Interpreter {
         var ranges: [(start: Int, count: Int)] = []
         var names: [String] = []
         let operations = model.operations
-        var index = 0
+        var index = 0, nextFused = 0
         while index < operations.count {
             var built: (InterpreterStep, String)? = nil
             var consumed = 1
-            if fused.contains(index), case .prelu(let prelu) = operations[index + 1] {
+            if nextFused < fused.count, fused[nextFused] == index, case .prelu(let prelu) = operations[index + 1] {
+                nextFused += 1
                 built = builder.fusedStep(for: operations[index], prelu: prelu, output: index + 1)
                 precondition(built != nil, "fusedOperations promised a fused kernel")
                 consumed = 2
@@ -126,11 +127,11 @@ public final class Interpreter {
         run()
     }
 
-    /// The ops i that run fused with op i + 1: op i is a 1×1 or depthwise 3×3 convolution whose
+    /// The ops i (ascending) that run fused with op i + 1: op i is a 1×1 or depthwise 3×3 convolution whose
     /// output only the PReLU op i + 1 reads, and `table` has the fused kernel for its kind.
-    static func fusedOperations(_ model: QuantizedModel, table: ffem_kernel_table) -> Set<Int> {
+    static func fusedOperations(_ model: QuantizedModel, table: ffem_kernel_table) -> [Int] {
         let operations = model.operations
-        var fused: Set<Int> = []
+        var fused: [Int] = []
         var index = 0
         while index + 1 < operations.count {
             var hasKernel = false
@@ -141,7 +142,7 @@ public final class Interpreter {
             }
             if hasKernel, case .prelu(let prelu) = operations[index + 1], prelu.input == index + 1,
                isOnlyRead(tensor: index + 1, by: index + 1, in: operations) {
-                fused.insert(index)
+                fused.append(index)
                 index += 2
             } else {
                 index += 1

@@ -53,7 +53,7 @@ public enum MemoryPlanner {
     /// i + 1 in one kernel that reads op i's inputs while writing op i + 1's output, so those
     /// inputs live until step i + 2.
     public static func plan(_ model: QuantizedModel, preservingAllTensors: Bool = false,
-                            fusedOperations: Set<Int> = []) -> MemoryPlan {
+                            fusedOperations: [Int] = []) -> MemoryPlan {
         var lifetimes = lifetimes(of: model)
         for index in fusedOperations {
             let (a, b) = model.operations[index].inputs

@@ -117,3 +117,28 @@ struct Conv3x3Problem {
         }
     }
 }
+
+extension DWConvTests {
+    /// The quantizer's requantization range (every multiplier in [0, 2^31), every shift ≤ 0: the
+    /// AVX-512 kernel's ffem_mbqm_plain_avx512 path) with realistic and saturating scales, against
+    /// the scalar oracle.
+    @Test(arguments: HostISA.simd)
+    func matchesScalarWithTheQuantizersRequantizationRange(isa: HostISA) {
+        var rng = SeededRandom(seed: 34)
+        for channels in [3, 13, 24, 32, 33, 64, 127] {
+            for stride in 1...2 {
+                var problem = Conv3x3Problem(height: rng.int(in: 3...10), width: rng.int(in: 3...10), inputChannels: channels,
+                                             outputChannels: channels, stride: stride, paddingTop: 1, paddingLeft: 1,
+                                             paddingBottom: 1, paddingRight: 1, using: &rng)
+                for c in 0..<channels {
+                    problem.requant.multiplier[c] = PReLUEpilogueProblem.modelRangeMultiplier(using: &rng)
+                    problem.requant.shift[c] = Int32(rng.int(in: c % 4 == 0 ? -31...0 : -14 ... -6))
+                }
+                let expected = problem.runDepthwise(HostISA.scalarTable.dwconv3x3)
+                #expect(firstMismatch(problem.runDepthwise(isa.table.dwconv3x3), expected) == nil,
+                        "\(String(cString: isa.table.dwconv3x3.name)) channels \(channels) stride \(stride)")
+                #expect(Set(expected).count > 8, "channels \(channels): degenerate output")
+            }
+        }
+    }
+}

@@ -9,6 +9,10 @@ TARGET_AVX512VNNI void ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni(const f
                                                                          const int8_t *input,
                                                                          const void *packed_weights, int8_t *output,
                                                                          const ffem_qs8_requant_params *params) {
-  dwconv3x3_c32(g, input, packed_weights, output, params, NULL, 0);
+  if (ffem_requant_is_plain(params, g->output_channels)) {
+    dwconv3x3_c32(g, input, packed_weights, output, params, NULL, 0, 1);
+  } else {
+    dwconv3x3_c32(g, input, packed_weights, output, params, NULL, 0, 0);
+  }
 }
 #endif

@@ -39,11 +39,11 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void accumulate(c
 }
 
 /// The whole depthwise convolution; `epilogue` NULL: the plain kernel, else the fused PReLU
-/// epilogue, in int32 lanes when `narrow` (ffem_prelu_is_narrow). Inlined into each entry point
+/// epilogue, in int32 lanes when `narrow` (ffem_prelu_is_narrow); `plain`: ffem_requant_is_plain holds. Inlined into each entry point
 /// with constant `epilogue == NULL` / `narrow`, so the plain kernel carries no PReLU code.
 TARGET_AVX512VNNI __attribute__((always_inline)) static inline void dwconv3x3_c32(
     const ffem_qs8_conv3x3_geometry *g, const int8_t *input, const void *packed_weights, int8_t *output,
-    const ffem_qs8_requant_params *params, const ffem_qs8_prelu_epilogue *epilogue, const int narrow) {
+    const ffem_qs8_requant_params *params, const ffem_qs8_prelu_epilogue *epilogue, const int narrow, const int plain) {
   enum { CR = 32, PAIRS = 5 };
   // Locals: the output stores may alias anything reachable through `g`.
   const size_t channels = g->input_channels, input_width = g->input_width;
@@ -110,8 +110,9 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void dwconv3x3_c3
         }
         __m512i acc_lo, acc_hi;
         accumulate(x, wv, &acc_lo, &acc_hi);
-        const __m512i m_lo = ffem_mbqm_avx512(_mm512_add_epi32(acc_lo, bias_lo), &r_lo);
-        const __m512i m_hi = ffem_mbqm_avx512(_mm512_add_epi32(acc_hi, bias_hi), &r_hi);
+        const __m512i sum_lo = _mm512_add_epi32(acc_lo, bias_lo), sum_hi = _mm512_add_epi32(acc_hi, bias_hi);
+        const __m512i m_lo = plain ? ffem_mbqm_plain_avx512(sum_lo, &r_lo) : ffem_mbqm_avx512(sum_lo, &r_lo);
+        const __m512i m_hi = plain ? ffem_mbqm_plain_avx512(sum_hi, &r_hi) : ffem_mbqm_avx512(sum_hi, &r_hi);
         if (!epilogue) {
           // lo holds channels {0-3, 8-11, …} and hi {4-7, 12-15, …}: vpackssdw puts them in channel order.
           _mm256_mask_storeu_epi8(out, mask, _mm512_cvtepi16_epi8(ffem_output_pair16_avx512(m_lo, m_hi, &stage16)));

@@ -11,9 +11,9 @@ TARGET_AVX512VNNI void ffem_qs8_dwconv3x3_minmax_prelu_ukernel_c32__avx512vnni(
     const ffem_qs8_conv3x3_geometry *g, const int8_t *input, const void *packed_weights, int8_t *output,
     const ffem_qs8_requant_params *params, const ffem_qs8_prelu_epilogue *prelu) {
   if (ffem_prelu_is_narrow(prelu->params, g->output_channels)) {
-    dwconv3x3_c32(g, input, packed_weights, output, params, prelu, 1);
+    dwconv3x3_c32(g, input, packed_weights, output, params, prelu, 1, 0);
   } else {
-    dwconv3x3_c32(g, input, packed_weights, output, params, prelu, 0);
+    dwconv3x3_c32(g, input, packed_weights, output, params, prelu, 0, 0);
   }
 }
 #endif
