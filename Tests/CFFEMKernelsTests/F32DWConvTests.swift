@@ -26,6 +26,9 @@ import Testing
         // Images larger than the ∂w kernel's L2 band (several bands of output rows).
         list.append(Geometry(height: 60, width: 40, channels: 48, kernel: 3, stride: 2, pad: 1))
         list.append(Geometry(height: 50, width: 50, channels: 67, kernel: 3, stride: 1, pad: 1))
+        // Several four-tile groups of every width plus single tiles and a scalar tail.
+        list.append(Geometry(height: 9, width: 9, channels: 150, kernel: 3, stride: 2, pad: 1))
+        list.append(Geometry(height: 6, width: 5, channels: 128, kernel: 3, stride: 1, pad: 1))
         return list
     }()
 

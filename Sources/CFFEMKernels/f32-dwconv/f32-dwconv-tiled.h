@@ -53,6 +53,22 @@ void FFEM_DW_NAME(ffem_f32_dwconv_forward)(const float *x, size_t height, size_t
       FFEM_DW_NAME(tap_range)(ix0, kw, width, &kx_lo, &kx_hi);
       float *out = y + (oy * out_width + ox) * C;
       size_t c = 0;
+      // Four tiles at once: four independent add chains hide the add latency of one.
+      for (; c + 4 * W <= vector_channels; c += 4 * W) {
+        V acc0 = bias ? LD(bias + c) : (V){0}, acc1 = bias ? LD(bias + c + W) : (V){0};
+        V acc2 = bias ? LD(bias + c + 2 * W) : (V){0}, acc3 = bias ? LD(bias + c + 3 * W) : (V){0};
+        for (size_t ky = ky_lo; ky < ky_hi; ky++) {
+          const float *row = x + ((size_t)(iy0 + (ptrdiff_t)ky) * width) * C + c;
+          for (size_t kx = kx_lo; kx < kx_hi; kx++) {
+            const float *in = row + (size_t)(ix0 + (ptrdiff_t)kx) * C, *tap = w + (ky * kw + kx) * C + c;
+            acc0 = acc0 + LD(in) * LD(tap);
+            acc1 = acc1 + LD(in + W) * LD(tap + W);
+            acc2 = acc2 + LD(in + 2 * W) * LD(tap + 2 * W);
+            acc3 = acc3 + LD(in + 3 * W) * LD(tap + 3 * W);
+          }
+        }
+        ST(out + c, acc0), ST(out + c + W, acc1), ST(out + c + 2 * W, acc2), ST(out + c + 3 * W, acc3);
+      }
       for (; c < vector_channels; c += W) {
         V acc = bias ? LD(bias + c) : (V){0};
         for (size_t ky = ky_lo; ky < ky_hi; ky++) {
@@ -95,6 +111,22 @@ static void FFEM_DW_NAME(input_gradient)(size_t height, size_t width, size_t C, 
       FFEM_DW_NAME(reader_range)(ix, kw, stride, pad_left, out_width, &ox_lo, &ox_hi);
       float *d = dx + (iy * width + ix) * C;
       size_t c = 0;
+      for (; c + 4 * W <= vector_channels; c += 4 * W) {  // four independent add chains, as in forward
+        V acc0 = accumulate ? LD(d + c) : (V){0}, acc1 = accumulate ? LD(d + c + W) : (V){0};
+        V acc2 = accumulate ? LD(d + c + 2 * W) : (V){0}, acc3 = accumulate ? LD(d + c + 3 * W) : (V){0};
+        for (size_t oy = oy_lo; oy < oy_hi; oy++) {
+          const size_t ky = iy + pad_top - oy * stride;
+          for (size_t ox = ox_lo; ox < ox_hi; ox++) {
+            const size_t kx = ix + pad_left - ox * stride;
+            const float *g = dy + (oy * out_width + ox) * C + c, *tap = w + (ky * kw + kx) * C + c;
+            acc0 = acc0 + LD(g) * LD(tap);
+            acc1 = acc1 + LD(g + W) * LD(tap + W);
+            acc2 = acc2 + LD(g + 2 * W) * LD(tap + 2 * W);
+            acc3 = acc3 + LD(g + 3 * W) * LD(tap + 3 * W);
+          }
+        }
+        ST(d + c, acc0), ST(d + c + W, acc1), ST(d + c + 2 * W, acc2), ST(d + c + 3 * W, acc3);
+      }
       for (; c < vector_channels; c += W) {
         V acc = accumulate ? LD(d + c) : (V){0};
         for (size_t oy = oy_lo; oy < oy_hi; oy++) {
