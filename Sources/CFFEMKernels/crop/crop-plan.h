@@ -7,9 +7,9 @@
 // so it can be evaluated in any order and gives the same bytes. The SIMD kernels evaluate it as:
 //
 //   plan (once per crop, scalar, crop-plan.c): for every output column j and each side s ∈ {0, 1},
-//     the byte offsets inside a source row of the sample column i_s(j) (channel 0, channel 1; channel
-//     2 sits a fixed distance from channel 1), and the weight pair (2048 − w1(j), w1(j)). Mirroring
-//     and edge clamping live entirely in these tables.
+//     where in a source row sample i_s(j) is read (byte offsets, and the shift that normalises its
+//     word; see ffem_crop_gather), and the weight pair (2048 − w1(j), w1(j)). Mirroring and edge
+//     clamping live entirely in these tables.
 //   gather (once per source row used, scalar): the 2n samples of that row, one 32-bit load each
 //     (RGB/BGR, YUYV/UYVY; NV12: the Y byte and the CbCr pair), normalised so that every sample word
 //     holds its three channels at fixed byte positions; then split (ISA kernel: pshufb / vld4) into
@@ -29,6 +29,10 @@
 
 #include "crop-axis.h"
 #include "ffem_image.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the crop's word gather (ffem_crop_load_word) assumes a little-endian target"
+#endif
 
 /// Sample slots per channel: 2·FFEM_CROP_MAX_SIDE plus padding, so a kernel may always process whole
 /// vectors of up to 16 columns (32 samples) past the crop's right edge.
