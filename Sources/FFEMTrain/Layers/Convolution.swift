@@ -13,6 +13,8 @@ public final class Convolution: Layer {
     public let bias: Parameter?
     let column = FloatBuffer(count: 0)
     let columnGradient = FloatBuffer(count: 0)
+    /// Per-thread partial weight gradients (ParallelGEMM.addTransposedProduct).
+    let weightGradientPartials = FloatBuffer(count: 0)
     /// Images per im2col chunk, so the column buffer stays under ~64 MB.
     let chunkImages: Int
 
@@ -67,8 +69,8 @@ public final class Convolution: Layer {
             let m = images.count * outputPixels
             let a = patches(x, images: images, threads: context.threads)
             let y = output.pointer + images.lowerBound * outputShape.count
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(cout), Int32(k), 1, a, Int32(k),
-                        weight.value.pointer, Int32(k), 0, y, Int32(cout))
+            ParallelGEMM.product(m: m, n: cout, k: k, a: a, lda: k, b: weight.value.pointer, ldb: k, transposeB: true, beta: 0,
+                                 c: y, ldc: cout, threads: context.threads)
             if let bias { addRowVector(bias.value.pointer, to: y, rows: m, columns: cout) }
             start = images.upperBound
         }
@@ -84,18 +86,18 @@ public final class Convolution: Layer {
             let dy = UnsafePointer(outputGradient.pointer + images.lowerBound * outputShape.count)
             let a = patches(x, images: images, threads: context.threads)
             // dW (Cout × k) += dYᵀ (Cout × M) · col (M × k)
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(cout), Int32(k), Int32(m), 1, dy, Int32(cout),
-                        a, Int32(k), 1, weight.gradient.pointer, Int32(k))
+            ParallelGEMM.addTransposedProduct(m: m, n1: cout, n2: k, a: dy, lda: cout, b: a, ldb: k, c: weight.gradient.pointer, ldc: k,
+                                              scratch: weightGradientPartials, threads: context.threads)
             if let bias { addColumnSums(dy, rows: m, columns: cout, into: bias.gradient.pointer) }
             if let dx = inputGradients[0] {
                 if isPointwise {
                     let beta: Float = context.overwritesInputGradients ? 0 : 1
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(k), Int32(cout), 1, dy, Int32(cout),
-                                weight.value.pointer, Int32(k), beta, dx.pointer + images.lowerBound * input.count, Int32(k))
+                    ParallelGEMM.product(m: m, n: k, k: cout, a: dy, lda: cout, b: weight.value.pointer, ldb: k, transposeB: false,
+                                         beta: beta, c: dx.pointer + images.lowerBound * input.count, ldc: k, threads: context.threads)
                 } else {
                     columnGradient.resize(m * k)
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(k), Int32(cout), 1, dy, Int32(cout),
-                                weight.value.pointer, Int32(k), 0, columnGradient.pointer, Int32(k))
+                    ParallelGEMM.product(m: m, n: k, k: cout, a: dy, lda: cout, b: weight.value.pointer, ldb: k, transposeB: false,
+                                         beta: 0, c: columnGradient.pointer, ldc: k, threads: context.threads)
                     let rows = outputPixels * k, inCount = input.count
                     Parallel.forEachRange(images.count, threads: context.threads) { part in
                         for i in part {
