@@ -16,28 +16,28 @@ static uint32_t sample_offset(ffem_pixel_format format, uint32_t x, uint32_t c) 
   return 0;
 }
 
-/// Sample k of every row reads source pixel x: its offsets and shift for the plan's gather.
+/// Sample k of every row reads source pixel x: its offsets and byte adjustment for the plan's gather.
 static void set_sample(ffem_crop_plan *plan, ffem_pixel_format format, uint32_t k, uint32_t x) {
   switch (plan->gather) {
     case FFEM_CROP_GATHER_BYTES:
       plan->offset[0][k] = sample_offset(format, x, 0);
       plan->offset[1][k] = sample_offset(format, x, 1);
-      plan->shift[k] = 0;
+      plan->adjust[k] = 0;
       return;
-    case FFEM_CROP_GATHER_RGB:  // the word ending at the pixel's last byte, or starting at byte 0
+    case FFEM_CROP_GATHER_RGB:  // the word ending at the pixel's last byte (channels at 1…3), or at byte 0
       plan->offset[0][k] = x > 0 ? 3 * x - 1 : 0;
       plan->offset[1][k] = 0;
-      plan->shift[k] = x > 0 ? 8 : 0;
+      plan->adjust[k] = x > 0 ? 1 : 0;
       return;
-    case FFEM_CROP_GATHER_YUV422:  // the pixel pair's group; the pixel's Y byte is sample_offset − group
+    case FFEM_CROP_GATHER_YUV422:  // the pixel pair's group; the second pixel's Y is 2 bytes after the first's
       plan->offset[0][k] = 4 * (x >> 1);
       plan->offset[1][k] = 0;
-      plan->shift[k] = (uint8_t)(8 * (sample_offset(format, x, 0) - 4 * (x >> 1)));
+      plan->adjust[k] = (uint8_t)(2 * (x & 1));
       return;
     case FFEM_CROP_GATHER_NV12:
       plan->offset[0][k] = x;
       plan->offset[1][k] = 2 * (x >> 1);
-      plan->shift[k] = 0;
+      plan->adjust[k] = 0;
       return;
   }
 }
@@ -58,40 +58,34 @@ void ffem_crop_plan_init(ffem_crop_plan *plan, const ffem_image_view *image, ffe
   plan->row_shift[1] = nv12 ? 1 : 0;
   // Channel 2's offset minus channel 1's is the same for every pixel x of a format.
   plan->channel2_delta = (int32_t)sample_offset(format, 0, 2) - (int32_t)sample_offset(format, 0, 1);
-  plan->keep_mask = 0;
-  plan->luma_position = 0;
+  ffem_crop_word_layout layout = {{0, 1, 2}, 0, 0};
   switch (format) {
     case FFEM_PIXEL_RGB24:
     case FFEM_PIXEL_BGR24:
       // A 1-pixel-wide row has no 4-byte word inside it.
       plan->gather = image->width >= 2 ? FFEM_CROP_GATHER_RGB : FFEM_CROP_GATHER_BYTES;
-      plan->word_position[0] = format == FFEM_PIXEL_RGB24 ? 0 : 2;
-      plan->word_position[1] = 1;
-      plan->word_position[2] = format == FFEM_PIXEL_RGB24 ? 2 : 0;
+      layout.position[0] = format == FFEM_PIXEL_RGB24 ? 0 : 2;
+      layout.position[2] = format == FFEM_PIXEL_RGB24 ? 2 : 0;
+      layout.adjusted_channels = 7;
+      layout.adjust_delta = 1;
       break;
     case FFEM_PIXEL_YUYV:
     case FFEM_PIXEL_UYVY: {
-      // Normalised word: Y at the first pixel's Y byte, Cb and Cr where the group has them.
+      // In the group word of pixel 0: Y of pixel 0 (pixel 1's is 2 bytes later), Cb, Cr.
       plan->gather = FFEM_CROP_GATHER_YUV422;
-      const uint32_t y0 = sample_offset(format, 0, 0), u = sample_offset(format, 0, 1), v = sample_offset(format, 0, 2);
-      plan->keep_mask = (0xFFu << (8 * u)) | (0xFFu << (8 * v));
-      plan->luma_position = 8 * y0;
-      plan->word_position[0] = (uint8_t)y0;
-      plan->word_position[1] = (uint8_t)u;
-      plan->word_position[2] = (uint8_t)v;
+      for (uint32_t c = 0; c < 3; c++) layout.position[c] = (uint8_t)sample_offset(format, 0, c);
+      layout.adjusted_channels = 1;
+      layout.adjust_delta = 2;
       break;
     }
     case FFEM_PIXEL_NV12:
       plan->gather = FFEM_CROP_GATHER_NV12;
-      plan->word_position[0] = 0;
-      plan->word_position[1] = 1;
-      plan->word_position[2] = 2;
       break;
     default:
       plan->gather = FFEM_CROP_GATHER_BYTES;
-      plan->word_position[0] = plan->word_position[1] = plan->word_position[2] = 0;
       break;
   }
+  plan->layout = layout;
   for (uint32_t j = 0; j < n; j++) {
     const ffem_axis_tap tap = ffem_axis_tap_at(box.x1, box.x2, mirror ? n - 1 - j : j, n, image->width);
     set_sample(plan, format, 2 * j, tap.i0);

@@ -7,14 +7,14 @@
 // so it can be evaluated in any order and gives the same bytes. The SIMD kernels evaluate it as:
 //
 //   plan (once per crop, scalar, crop-plan.c): for every output column j and each side s ∈ {0, 1},
-//     where in a source row sample i_s(j) is read (byte offsets, and the shift that normalises its
-//     word; see ffem_crop_gather), and the weight pair (2048 − w1(j), w1(j)). Mirroring and edge
+//     where in a source row sample i_s(j) is read (byte offsets, and which bytes of its word hold its
+//     channels; see ffem_crop_gather), and the weight pair (2048 − w1(j), w1(j)). Mirroring and edge
 //     clamping live entirely in these tables.
 //   gather (once per source row used, scalar): the 2n samples of that row, one 32-bit load each
-//     (RGB/BGR, YUYV/UYVY; NV12: the Y byte and the CbCr pair), normalised so that every sample word
-//     holds its three channels at fixed byte positions; then split (ISA kernel: pshufb / vld4) into
-//     contiguous bytes per channel, pairs interleaved: sample[c][2j + s]. Grey (and 1-pixel-wide
-//     RGB, where a word would reach past the row) gathers bytes.
+//     (RGB/BGR, YUYV/UYVY; NV12: the Y byte | the CbCr pair); then split (ISA kernel: pshufb with
+//     per-sample indices / vld4 + bit select) into contiguous bytes per channel, pairs interleaved:
+//     sample[c][2j + s]. Grey (and 1-pixel-wide RGB, where a word would reach past the row) gathers
+//     bytes.
 //   convert (ISA kernel, YUV formats only): Y'CbCr → RGB on those contiguous bytes, the integer
 //     BT.601 rule of ffem_yuv_to_rgb() lane by lane.
 //   blend (ISA kernel, per output row): top = Σ_s sample_top[c][2j+s]·wx_s(j) (one pmaddwd-style
@@ -41,11 +41,20 @@
 /// How a crop gathers its samples (set by ffem_crop_plan_init from the pixel format).
 typedef enum ffem_crop_gather {
   FFEM_CROP_GATHER_BYTES = 0,   ///< per channel c: byte offset[min(c,1)] (+ channel2_delta for c = 2)
-  FFEM_CROP_GATHER_RGB = 1,     ///< word at offset[0] >> shift: R,G,B (BGR: B,G,R) in bytes 0,1,2
-  FFEM_CROP_GATHER_YUV422 = 2,  ///< word at offset[0] (a Y0 U Y1 V / U Y0 V Y1 group); the pixel's Y
-                                ///< byte (at `shift`) moved to byte `luma_position`, Cb/Cr kept
+  FFEM_CROP_GATHER_RGB = 1,     ///< word at offset[0]: R,G,B (BGR: B,G,R) at bytes adjust, adjust+1, adjust+2
+  FFEM_CROP_GATHER_YUV422 = 2,  ///< word at offset[0], the pixel pair's group Y0 U Y1 V / U Y0 V Y1:
+                                ///< the pixel's Y at its first-pixel byte + adjust (0 or 2)
   FFEM_CROP_GATHER_NV12 = 3,    ///< Y byte at offset[0] of plane 0 | CbCr pair at offset[1] of plane 1 << 8
 } ffem_crop_gather;
+
+/// Where a sample word holds its three channels: channel c at byte position[c], plus the sample's
+/// adjust[k] (0 or adjust_delta) when bit c of adjusted_channels is set (RGB: all channels, delta 1 —
+/// the word before or at the pixel; YUYV/UYVY: Y only, delta 2 — the group's first or second Y).
+typedef struct ffem_crop_word_layout {
+  uint8_t position[3];
+  uint8_t adjusted_channels;
+  uint8_t adjust_delta;
+} ffem_crop_word_layout;
 
 /// Per-crop tables (see the file comment). Plane 0 holds channel 0 (R or Y) and the packed words;
 /// plane 1 the NV12 chroma (else plane 0 again). Padding entries repeat sample 0's addresses with
@@ -61,11 +70,9 @@ typedef struct ffem_crop_plan {
   size_t stride[2];
   uint32_t row_shift[2];
   int32_t channel2_delta;      ///< FFEM_CROP_GATHER_BYTES: channel 2's offset minus channel 1's
-  uint32_t keep_mask;          ///< FFEM_CROP_GATHER_YUV422: the Cb, Cr bytes of the group word
-  uint32_t luma_position;      ///< FFEM_CROP_GATHER_YUV422: bit position of Y in the normalised word
-  uint8_t word_position[3];    ///< word gathers: byte of channel c in the normalised word
+  ffem_crop_word_layout layout;  ///< word gathers: where each sample word holds its channels
   uint32_t offset[2][FFEM_CROP_SAMPLES_PADDED];  ///< byte offsets of sample [2j+s] (see ffem_crop_gather)
-  uint8_t shift[FFEM_CROP_SAMPLES_PADDED];       ///< word gathers: right shift of sample [2j+s]'s word
+  uint8_t adjust[FFEM_CROP_SAMPLES_PADDED];      ///< word gathers: sample [2j+s]'s byte adjustment
   int16_t weight[FFEM_CROP_SAMPLES_PADDED];      ///< (2048 − w1(j), w1(j)) at [2j], [2j+1]
 } ffem_crop_plan;
 
@@ -78,9 +85,10 @@ typedef struct ffem_crop_row {
 /// Fills the plan of an n×n crop of `box` (validated arguments; mirror as in ffem_crop_rgb).
 void ffem_crop_plan_init(ffem_crop_plan *plan, const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror);
 
-/// split: count words (a multiple of 32) → byte `position[c]` of each word into channel c's bytes.
-typedef void (*ffem_crop_split_fn)(size_t count, const uint32_t *words, const uint8_t position[3], uint8_t *c0,
-                                   uint8_t *c1, uint8_t *c2);
+/// split: count words (a multiple of 32) → channel c of word k, byte layout.position[c] + adjust[k] if
+/// bit c of layout.adjusted_channels is set, else byte layout.position[c], into c's bytes.
+typedef void (*ffem_crop_split_fn)(size_t count, const uint32_t *words, const uint8_t *adjust,
+                                   ffem_crop_word_layout layout, uint8_t *c0, uint8_t *c1, uint8_t *c2);
 /// convert: count bytes (a multiple of 32) of Y, Cb, Cr → R, G, B by the rule of ffem_yuv_to_rgb().
 typedef void (*ffem_crop_convert_fn)(size_t count, const uint8_t *y, const uint8_t *u, const uint8_t *v,
                                      ffem_yuv_range range, uint8_t *r, uint8_t *g, uint8_t *b);
@@ -112,7 +120,6 @@ static inline __attribute__((always_inline)) void ffem_crop_row_fill(const ffem_
   const uint8_t *source0 = plan->plane[0] + (size_t)(y >> plan->row_shift[0]) * plan->stride[0];
   const uint8_t *source1 = plan->plane[1] + (size_t)(y >> plan->row_shift[1]) * plan->stride[1];
   const uint32_t *offset0 = plan->offset[0], *offset1 = plan->offset[1];
-  const uint8_t *shift = plan->shift;
   uint32_t *words = scratch->words;
   uint8_t *c0 = plan->is_yuv ? scratch->yuv[0] : row->rgb[0];
   uint8_t *c1 = plan->is_yuv ? scratch->yuv[1] : row->rgb[1];
@@ -132,16 +139,9 @@ static inline __attribute__((always_inline)) void ffem_crop_row_fill(const ffem_
       }
       break;
     case FFEM_CROP_GATHER_RGB:
-      for (uint32_t k = 0; k < count; k++) words[k] = ffem_crop_load_word(source0 + offset0[k]) >> shift[k];
+    case FFEM_CROP_GATHER_YUV422:
+      for (uint32_t k = 0; k < count; k++) words[k] = ffem_crop_load_word(source0 + offset0[k]);
       break;
-    case FFEM_CROP_GATHER_YUV422: {
-      const uint32_t keep = plan->keep_mask, luma = plan->luma_position;
-      for (uint32_t k = 0; k < count; k++) {
-        const uint32_t group = ffem_crop_load_word(source0 + offset0[k]);
-        words[k] = (group & keep) | (((group >> shift[k]) & 0xFF) << luma);
-      }
-      break;
-    }
     case FFEM_CROP_GATHER_NV12:
       for (uint32_t k = 0; k < count; k++) {
         uint16_t chroma;
@@ -150,7 +150,7 @@ static inline __attribute__((always_inline)) void ffem_crop_row_fill(const ffem_
       }
       break;
   }
-  if (plan->gather != FFEM_CROP_GATHER_BYTES) split(count, words, plan->word_position, c0, c1, c2);
+  if (plan->gather != FFEM_CROP_GATHER_BYTES) split(count, words, plan->adjust, plan->layout, c0, c1, c2);
   if (plan->is_yuv) {
     convert(count, scratch->yuv[0], scratch->yuv[1], scratch->yuv[2], plan->yuv_range, row->rgb[0], row->rgb[1],
             row->rgb[2]);

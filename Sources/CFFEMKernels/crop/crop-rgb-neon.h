@@ -14,15 +14,21 @@ static inline uint8x8_t ffem_crop_clamp_u8_x8(int32x4_t lo, int32x4_t hi) {
   return vqmovn_u16(vcombine_u16(vqmovun_s32(lo), vqmovun_s32(hi)));
 }
 
-/// The split stage: byte position[c] of each of `count` words (a multiple of 16) into channel c —
-/// vld4q splits 16 words into their four byte planes.
-static void ffem_crop_split_words_neon(size_t count, const uint32_t *words, const uint8_t position[3], uint8_t *c0,
-                                       uint8_t *c1, uint8_t *c2) {
+/// The split stage (crop-plan.h, ffem_crop_split_fn) for `count` words (a multiple of 16): vld4q
+/// splits 16 words into their four byte planes; an adjusted channel takes plane position + delta
+/// where the word's adjust byte is non-zero (bit select), else plane position.
+static void ffem_crop_split_words_neon(size_t count, const uint32_t *words, const uint8_t *adjust,
+                                       ffem_crop_word_layout layout, uint8_t *c0, uint8_t *c1, uint8_t *c2) {
+  uint8_t *const out[3] = {c0, c1, c2};
   for (size_t k = 0; k < count; k += 16) {
     const uint8x16x4_t planes = vld4q_u8((const uint8_t *)(words + k));
-    vst1q_u8(c0 + k, planes.val[position[0]]);
-    vst1q_u8(c1 + k, planes.val[position[1]]);
-    vst1q_u8(c2 + k, planes.val[position[2]]);
+    const uint8x16_t a = vld1q_u8(adjust + k);
+    const uint8x16_t moved = vtstq_u8(a, a);
+    for (int c = 0; c < 3; c++) {
+      uint8x16_t v = planes.val[layout.position[c]];
+      if ((layout.adjusted_channels >> c) & 1) v = vbslq_u8(moved, planes.val[layout.position[c] + layout.adjust_delta], v);
+      vst1q_u8(out[c] + k, v);
+    }
   }
 }
 
