@@ -109,7 +109,7 @@ extension KernelCase {
         let (multiplier, shift) = w.requantization(channels: channels)
         let params = w.bytes(MemoryLayout<ffem_qs8_prelu_params>.stride).bindMemory(to: ffem_qs8_prelu_params.self, capacity: 1)
         params.pointee = ffem_qs8_prelu_params(input_zero_point: 5, alpha_zero_point: 0, positive_multiplier: 1_400_000_000,
-                                               positive_shift: 0, negative_multiplier: multiplier, negative_shift: shift,
+                                               positive_shift: 1, negative_multiplier: multiplier, negative_shift: shift,
                                                output_zero_point: -1, output_min: -128, output_max: 127)
         let epilogue = w.bytes(MemoryLayout<ffem_qs8_prelu_epilogue>.stride)
             .bindMemory(to: ffem_qs8_prelu_epilogue.self, capacity: 1)
@@ -135,7 +135,7 @@ extension KernelCase {
             let (multiplier, shift) = w.requantization(channels: c)
             let params = w.bytes(MemoryLayout<ffem_qs8_prelu_params>.stride).bindMemory(to: ffem_qs8_prelu_params.self, capacity: 1)
             params.pointee = ffem_qs8_prelu_params(input_zero_point: 2, alpha_zero_point: 0, positive_multiplier: 1_400_000_000,
-                                                   positive_shift: 0, negative_multiplier: multiplier, negative_shift: shift,
+                                                   positive_shift: 1, negative_multiplier: multiplier, negative_shift: shift,
                                                    output_zero_point: -1, output_min: -128, output_max: 127)
             let kernel = table.vprelu.ukernel!
             return KernelCase(kernelName: String(cString: table.vprelu.name), isa: table.vprelu.isa, macs: 0,

@@ -8,7 +8,8 @@ import Testing
 /// zero point is the convolution's output zero point (as in every model) or, one time in three,
 /// any other value. Multipliers and shifts are either arbitrary (any Int32, shifts −31…30: the
 /// kernels' 64-bit path) or in the quantizer's range (`isModelRange`: multipliers in [0, 2^31)
-/// with their edges, shifts −31…0: the kernels' int32-lane "narrow" path, ffem_prelu_is_narrow).
+/// with their edges, negative shifts −31…0, positive shift −31…14: the kernels' int32-lane
+/// "narrow" path, ffem_prelu_is_narrow).
 struct PReLUEpilogueProblem {
     var alpha: [Int8]
     var negative: Requantization
@@ -40,7 +41,8 @@ struct PReLUEpilogueProblem {
         params.input_zero_point = rng.nextInt(below: 3) == 0 ? Int32(rng.int(in: -128...127)) : convolutionZeroPoint
         params.alpha_zero_point = Int32(rng.int(in: -128...127))
         params.positive_multiplier = isModelRange ? Self.modelRangeMultiplier(using: &rng) : rng.anyInt32()
-        params.positive_shift = Int32(isModelRange ? rng.int(in: -31...0) : rng.int(in: -31...8))
+        // The quantizer gives the positive branch a left shift when s_out < s_in (most PReLUs).
+        params.positive_shift = Int32(isModelRange ? rng.int(in: -31...14) : rng.int(in: -31...8))
         params.output_zero_point = negative.outputZeroPoint
         params.output_min = Int32(rng.nextInt(below: 3) == 0 ? rng.int(in: -128...0) : -128)
         params.output_max = Int32(rng.nextInt(below: 3) == 0 ? rng.int(in: 0...127) : 127)

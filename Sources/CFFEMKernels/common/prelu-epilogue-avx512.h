@@ -16,7 +16,8 @@
 //
 // PReLU's operands are small: the positive branch multiplies v ∈ [0, 255], the negative one
 // x = v·slope with |x| ≤ 255·255 < 2^16. When a branch's multiplier M is in [0, 2^31) and its
-// shift ≤ 0 (no left shift: every model's case), MultiplyByQuantizedMultiplier(x, M, −e) is, by
+// shift ≤ 0 (the positive branch also takes left shifts up to 14, see below),
+// MultiplyByQuantizedMultiplier(x, M, −e) is, by
 // the single-rounding form of fixedpoint-avx512.h, ⌊(x·M + K − [x·M < −2^30]·D) / 2^(31+e)⌋, and
 // x·M can be taken apart into int32 products whose floors recombine exactly
 // (⌊(a·2^j + b)/2^j⌋ = a + ⌊b/2^j⌋ for integers a, b):
@@ -31,20 +32,28 @@
 // against ffem_multiply_by_quantized_multiplier for every v, every shift 0…−31 and 2·10^6 random
 // multipliers (edges included) while writing this, and by the kernels' testers.
 
-/// The positive branch, prepared for a broadcast (M, shift) with M ≥ 0 and shift ≤ 0.
+/// The positive branch, prepared for a broadcast (M, shift) with M ≥ 0 and shift ≤ 14. A left
+/// shift l = shift > 0 (PReLU output scale below the input's: most PReLUs of a real model) has
+/// e = 0: MBQM(v, M, l) = SRDHM(v·2^l, M) = ⌊(v·M + 2^(30−l)) / 2^(31−l)⌋ (v·2^l < 2^22: no wrap,
+/// no saturation), i.e. rounding 2^(14−l) and shift 15 − l on ⌊v·M / 2^16⌋.
 typedef struct ffem_prelu_positive_narrow {
   __m512i high, low;  ///< Mh, Ml
-  __m512i rounding;   ///< (K / 2^16) with e capped at 10
-  __m512i shift;      ///< 15 + e (capped)
+  __m512i rounding;   ///< (K / 2^16) with e capped at 10; 2^(14−l) for a left shift l
+  __m512i shift;      ///< 15 + e (capped); 15 − l
 } ffem_prelu_positive_narrow;
 
 FFEM_TARGET_AVX512 ffem_prelu_positive_narrow ffem_prelu_positive_narrow_make(int32_t multiplier, int32_t shift) {
-  const int32_t e = shift < -10 ? 10 : -shift;
   ffem_prelu_positive_narrow r;
   r.high = _mm512_set1_epi32(multiplier >> 16);
   r.low = _mm512_set1_epi32(multiplier & 0xFFFF);
-  r.rounding = _mm512_set1_epi32((1 << 14) + (e > 0 ? 1 << (14 + e) : 0));
-  r.shift = _mm512_set1_epi32(15 + e);
+  if (shift > 0) {
+    r.rounding = _mm512_set1_epi32(1 << (14 - shift));
+    r.shift = _mm512_set1_epi32(15 - shift);
+  } else {
+    const int32_t e = shift < -10 ? 10 : -shift;
+    r.rounding = _mm512_set1_epi32((1 << 14) + (e > 0 ? 1 << (14 + e) : 0));
+    r.shift = _mm512_set1_epi32(15 + e);
+  }
   return r;
 }
 
@@ -88,9 +97,10 @@ FFEM_TARGET_AVX512 __m512i ffem_prelu_negative_narrow_apply(__m512i x, const ffe
   return _mm512_srav_epi32(_mm512_mask_sub_epi32(sum, is_negative, sum, r->correction), r->shift);
 }
 
-/// Whether a PReLU's parameters allow the narrow path: every multiplier in [0, 2^31), every shift ≤ 0.
+/// Whether a PReLU's parameters allow the narrow path: every multiplier in [0, 2^31), the
+/// positive shift ≤ 14 and every negative shift ≤ 0.
 static inline int ffem_prelu_is_narrow(const ffem_qs8_prelu_params *p, size_t channels) {
-  if (p->positive_multiplier < 0 || p->positive_shift > 0) return 0;
+  if (p->positive_multiplier < 0 || p->positive_shift > 14) return 0;
   for (size_t c = 0; c < channels; c++) {
     if (p->negative_multiplier[c] < 0 || p->negative_shift[c] > 0) return 0;
   }

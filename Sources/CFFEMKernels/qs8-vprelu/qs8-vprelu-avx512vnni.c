@@ -1,9 +1,9 @@
 // CFFEMKernels — ffem_qs8_vprelu_ukernel__avx512vnni: per-channel PReLU, 16 channels per step (masked tail).
 // Both branches (v and v·slope, each with its requantization) run on every lane and the sign of
 // v = x − zp picks one: each lane equals ffem_qs8_vprelu_ukernel__scalar; |v·slope| ≤ 255·255,
-// exact. When every multiplier is in [0, 2^31) and every shift ≤ 0 (ffem_prelu_is_narrow: all
-// models), the branches run in int32 lanes (common/prelu-epilogue-avx512.h); otherwise on the
-// 64-bit products of ffem_mbqm_avx512.
+// exact. When every multiplier is in [0, 2^31), the positive shift ≤ 14 and every negative shift
+// ≤ 0 (ffem_prelu_is_narrow: all 33 PReLUs of the ORL MobileFaceNet), the branches run in int32
+// lanes (common/prelu-epilogue-avx512.h); otherwise on the 64-bit products of ffem_mbqm_avx512.
 #include "ffem_qs8.h"
 
 #if defined(__x86_64__)
