@@ -119,7 +119,9 @@ void ffem_u8_to_f32_centered(const uint8_t *pixels, size_t count, float *out);
 // best ISA of this CPU (FFEM_ISA in the environment restricts the choice; the table is filled once, on
 // first use). Every kernel gives the same bytes as the scalar one for every input: the scalar kernel is
 // the oracle. A crop kernel may assume validated arguments (n in 1…FFEM_CROP_MAX_SIDE, a valid image,
-// a non-empty box); it writes exactly n·n·3 bytes and reads only pixels of the image.
+// a non-empty box); it writes exactly n·n·3 bytes and reads only pixels of the image. The SIMD crop
+// kernels allocate nothing; they keep their per-crop tables and two source rows on the stack (about
+// 50 KB), so a thread that crops needs that much stack beyond its caller's.
 
 /// A crop kernel: the contract of ffem_crop_rgb() on validated arguments.
 typedef void (*ffem_crop_rgb_ukernel_fn)(const ffem_image_view *image, ffem_box_q16 box, uint32_t n, int mirror,
