@@ -129,12 +129,12 @@ static inline __attribute__((always_inline)) void ffem_crop_row_fill(const ffem_
       if (plan->channel_count == 1) {
         for (uint32_t k = 0; k < count; k++) c0[k] = source0[offset0[k]];  // blends read rgb[0] only
       } else {
-        const int32_t delta = plan->channel2_delta;
+        const uint32_t delta = (uint32_t)plan->channel2_delta;  // modulo 2^32: −1 for BGR
         for (uint32_t k = 0; k < count; k++) {
-          const int32_t at = (int32_t)offset1[k];
+          const uint32_t at = offset1[k];
           c0[k] = source0[offset0[k]];
           c1[k] = source1[at];
-          c2[k] = source1[at + delta];
+          c2[k] = source1[at + delta];  // BGR: at ≥ 1, so at − 1 never wraps
         }
       }
       break;
