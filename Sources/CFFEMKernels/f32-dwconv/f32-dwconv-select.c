@@ -1,6 +1,7 @@
 // CFFEMKernels — the depthwise convolution variants of this CPU, and the entry points that use the
 // best one. The CPU is probed once, here; the kernels never probe it.
 #include <stdatomic.h>
+#include <stdint.h>
 #include "ffem_f32.h"
 
 static const ffem_f32_dwconv_ukernels variants[] = {
