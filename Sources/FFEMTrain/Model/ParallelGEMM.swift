@@ -1,17 +1,24 @@
 // FFEMTrain — ParallelGEMM.swift: the convolutions' GEMMs split over the network's threads.
 import COpenBLAS
 
-/// Row-major SGEMMs split into `threads` contiguous row ranges (Parallel.bounds), each range one
-/// single-threaded OpenBLAS call on its own thread. OpenBLAS's own threading hands every GEMM to
+/// Row-major SGEMMs split into contiguous row ranges (Parallel.bounds), each range one
+/// single-threaded OpenBLAS call on one of the network's threads. OpenBLAS's own threading hands every GEMM to
 /// its worker and back (its waiting thread yields the core), which cost about 10 % of a
 /// MobileFaceNet step on 2 cores; splitting here removes the hand-off.
 ///
 /// Results depend only on the thread count: each row of C is one call's row, and a reduction over
 /// rows (`addTransposedProduct`) adds the per-part partial products in part order.
 enum ParallelGEMM {
-    /// Runs `body(part, parts)` on `threads` parts with OpenBLAS limited to one thread meanwhile.
+    /// Parts of a split: four per thread (at least 128 rows each), taken dynamically by the threads,
+    /// so that a core slowed by other processes does not hold the others back at the end of every
+    /// GEMM; one part for one thread. Fixed by (rows, threads), so results are too.
+    static func parts(rows: Int, threads: Int) -> Int {
+        threads <= 1 ? 1 : max(1, min(4 * threads, rows / 128))
+    }
+
+    /// Runs `body(part, parts)` for every part with OpenBLAS limited to one thread meanwhile.
     private static func split(rows: Int, threads: Int, _ body: (Int, Int) -> Void) {
-        let parts = max(1, min(threads, rows))
+        let parts = parts(rows: rows, threads: threads)
         let saved = openblas_get_num_threads()
         if saved != 1 { openblas_set_num_threads(1) }
         DispatchParts.run(parts) { part in body(part, parts) }
@@ -34,7 +41,7 @@ enum ParallelGEMM {
     /// write theirs into `scratch`, which is then added to C in part order.
     static func addTransposedProduct(m: Int, n1: Int, n2: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                                      c: UnsafeMutablePointer<Float>, ldc: Int, scratch: FloatBuffer, threads: Int) {
-        let parts = max(1, min(threads, m)), size = n1 * n2
+        let parts = parts(rows: m, threads: threads), size = n1 * n2
         scratch.resize(max(1, (parts - 1) * size))
         let cc = UncheckedPointer(c), partials = UncheckedPointer(scratch.pointer)
         split(rows: m, threads: threads) { part, parts in
