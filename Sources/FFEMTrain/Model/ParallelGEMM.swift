@@ -9,16 +9,20 @@ import COpenBLAS
 /// Results depend only on the thread count: each row of C is one call's row, and a reduction over
 /// rows (`addTransposedProduct`) adds the per-part partial products in part order.
 enum ParallelGEMM {
+    /// OpenBLAS's own rule for one thread (GEMM_MULTITHREAD_THRESHOLD 4 × 65536 multiply-adds):
+    /// smaller products stay one call, so they round exactly as before the split existed.
+    static let singleCallMultiplyAdds = 4 * 65536
+
     /// Parts of a split: four per thread (at least 128 rows each), taken dynamically by the threads,
     /// so that a core slowed by other processes does not hold the others back at the end of every
-    /// GEMM; one part for one thread. Fixed by (rows, threads), so results are too.
-    static func parts(rows: Int, threads: Int) -> Int {
-        threads <= 1 ? 1 : max(1, min(4 * threads, rows / 128))
+    /// GEMM; one part for one thread or a small product. Fixed by (rows, work, threads), so results are too.
+    static func parts(rows: Int, multiplyAdds: Int, threads: Int) -> Int {
+        threads <= 1 || multiplyAdds <= singleCallMultiplyAdds ? 1 : max(1, min(4 * threads, rows / 128))
     }
 
     /// Runs `body(part, parts)` for every part with OpenBLAS limited to one thread meanwhile.
-    private static func split(rows: Int, threads: Int, _ body: (Int, Int) -> Void) {
-        let parts = parts(rows: rows, threads: threads)
+    private static func split(rows: Int, multiplyAdds: Int, threads: Int, _ body: (Int, Int) -> Void) {
+        let parts = parts(rows: rows, multiplyAdds: multiplyAdds, threads: threads)
         let saved = openblas_get_num_threads()
         if saved != 1 { openblas_set_num_threads(1) }
         DispatchParts.run(parts) { part in body(part, parts) }
@@ -29,7 +33,7 @@ enum ParallelGEMM {
     static func product(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                         transposeB: Bool, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
         let cc = UncheckedPointer(c)
-        split(rows: m, threads: threads) { part, parts in
+        split(rows: m, multiplyAdds: m * n * k, threads: threads) { part, parts in
             let rows = Parallel.bounds(part, of: parts, count: m)
             guard !rows.isEmpty else { return }
             cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(rows.count), Int32(n), Int32(k), 1,
@@ -41,10 +45,10 @@ enum ParallelGEMM {
     /// write theirs into `scratch`, which is then added to C in part order.
     static func addTransposedProduct(m: Int, n1: Int, n2: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                                      c: UnsafeMutablePointer<Float>, ldc: Int, scratch: FloatBuffer, threads: Int) {
-        let parts = parts(rows: m, threads: threads), size = n1 * n2
+        let parts = parts(rows: m, multiplyAdds: m * n1 * n2, threads: threads), size = n1 * n2
         scratch.resize(max(1, (parts - 1) * size))
         let cc = UncheckedPointer(c), partials = UncheckedPointer(scratch.pointer)
-        split(rows: m, threads: threads) { part, parts in
+        split(rows: m, multiplyAdds: m * n1 * n2, threads: threads) { part, parts in
             let rows = Parallel.bounds(part, of: parts, count: m)
             let out = part == 0 ? cc.pointer : partials.pointer + (part - 1) * size
             let outStride = part == 0 ? ldc : n2
