@@ -30,7 +30,7 @@ import Testing
                 try FileIO.writeAtomically(bytes, to: GoldenModelTests.goldenPath)
             }
             let golden = try FileIO.read(GoldenModelTests.goldenPath)
-            let firstDifference = zip(bytes, golden).firstIndex { $0 != $1 } ?? min(bytes.count, golden.count)
+            let firstDifference = Array(zip(bytes, golden)).firstIndex { $0 != $1 } ?? min(bytes.count, golden.count)
             let differing = zip(bytes, golden).filter { $0 != $1 }.count + abs(bytes.count - golden.count)
             #expect(bytes.count == golden.count && differing == 0,
                     "the quantized tiny model differs from \(GoldenModelTests.goldenPath): \(bytes.count) vs \(golden.count) bytes, \(differing) differ, the first at offset \(firstDifference)")
