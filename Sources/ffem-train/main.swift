@@ -91,7 +91,7 @@ func runTraining(_ arguments: ParsedArguments, communicator: any Communicator) t
     }
     let perRankBatch = trainer.pipeline.configuration.batchSize / communicator.size
     if communicator.size > 1 && perRankBatch < 32 && spec.nodes.contains(where: { if case .batchNormalization = $0.operation { return true } else { return false } }) {
-        print("note: batch normalisation is per rank and sees only \(perRankBatch) images per step; statistics that small cost accuracy (ORL: 82.6 % with 2 × 16 vs 88.0 % with 1 × 32) — prefer 32 or more per rank (docs/DISTRIBUTED.md)")
+        print("note: batch normalisation is per rank and sees only \(perRankBatch) images per step; statistics that small cost accuracy — prefer 32 or more per rank (docs/DISTRIBUTED.md)")
     }
     print("model: \(spec.name), \(trainer.network.parameterCount) parameters, \(trainer.network.multiplyAdds) multiply-adds per image, embedding \(trainer.network.outputShape.count)")
     if let triplet = trainer.tripletLoss {
