@@ -16,7 +16,7 @@ public final class PReLU: Layer {
 
     public func forward(_ inputs: [FloatBuffer], output: FloatBuffer, context: PassContext) {
         let x = inputs[0].pointer, y = output.pointer, c = outputShape.channels, a = slope.value.pointer
-        Parallel.forEachRange(context.batch * outputShape.height * outputShape.width, threads: context.threads) { part in
+        Parallel.forEachElementRange(context.batch * outputShape.height * outputShape.width, threads: context.threads) { part in
             ffem_f32_prelu_forward(x + part.lowerBound * c, part.count, c, a, y + part.lowerBound * c)
         }
     }

@@ -37,7 +37,7 @@ final class BatchNormPReLU {
         batchNorm.updateStatistics(x.pointer, rows: rows, threads: context.threads)
         withChannels { channels in
             let p = UncheckedConstPointer(channels)
-            Parallel.forEachRange(rows, threads: context.threads) { part in
+            Parallel.forEachElementRange(rows, threads: context.threads) { part in
                 let offset = part.lowerBound * c
                 ffem_f32_bn_prelu_forward(x.pointer + offset, part.count, c, p.pointer, z.pointer + offset)
             }
@@ -79,7 +79,7 @@ final class BatchNormPReLU {
         let accumulate: Int32 = context.overwritesInputGradients ? 0 : 1
         withChannels { channels in
             let p = UncheckedConstPointer(channels)
-            Parallel.forEachRange(rows, threads: context.threads) { part in
+            Parallel.forEachElementRange(rows, threads: context.threads) { part in
                 let offset = part.lowerBound * c
                 ffem_f32_bn_prelu_backward_input(x.pointer + offset, dz.pointer + offset, part.count, c, p.pointer, a, meanDy,
                                                  meanDyXhat, accumulate, dx.pointer + offset)

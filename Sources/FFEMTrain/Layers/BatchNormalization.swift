@@ -91,7 +91,7 @@ public final class BatchNormalization: Layer {
             updateStatistics(x.pointer, rows: rows, threads: context.threads)
             normalized.resize(rows * c)
             let mean = batchMean, inverse = inverseStd, xhat = normalized.pointer, g = gamma.value.pointer, b = beta.value.pointer
-            Parallel.forEachRange(rows, threads: context.threads) { part in
+            Parallel.forEachElementRange(rows, threads: context.threads) { part in
                 ffem_f32_batchnorm_normalize(x.pointer + part.lowerBound * c, part.count, c, mean, inverse, g, b,
                                              xhat + part.lowerBound * c, output.pointer + part.lowerBound * c)
             }
@@ -101,7 +101,7 @@ public final class BatchNormalization: Layer {
                 scale[k] = gamma.value[k] / (runningVariance.value[k] + epsilon).squareRoot()
                 shift[k] = beta.value[k] - runningMean.value[k] * scale[k]
             }
-            Parallel.forEachRange(rows, threads: context.threads) { part in
+            Parallel.forEachElementRange(rows, threads: context.threads) { part in
                 ffem_f32_channel_affine(x.pointer + part.lowerBound * c, part.count, c, scale, shift, output.pointer + part.lowerBound * c)
             }
         }
@@ -131,7 +131,7 @@ public final class BatchNormalization: Layer {
         let (a, meanDy, meanDyXhat) = accumulateParameterGradients(sumDy: sumDy, sumDyXhat: sumDyXhat, rows: rows)
         guard let dx = inputGradients[0] else { return }
         let xhat = normalized.pointer, dy = outputGradient.pointer, accumulate: Int32 = context.overwritesInputGradients ? 0 : 1
-        Parallel.forEachRange(rows, threads: context.threads) { part in
+        Parallel.forEachElementRange(rows, threads: context.threads) { part in
             let offset = part.lowerBound * c
             ffem_f32_batchnorm_backward_input(dy + offset, xhat + offset, part.count, c, a, meanDy, meanDyXhat, accumulate, dx.pointer + offset)
         }

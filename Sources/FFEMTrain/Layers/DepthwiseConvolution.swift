@@ -34,7 +34,7 @@ public final class DepthwiseConvolution: Layer {
 
     public func forward(_ inputs: [FloatBuffer], output: FloatBuffer, context: PassContext) {
         let x = inputs[0]
-        Parallel.forEachRange(context.batch, threads: context.threads) { part in
+        Parallel.forEachElementRange(context.batch, threads: context.threads) { part in
             for n in part {
                 ffem_f32_dwconv_forward(x.pointer + n * self.input.count, self.input.height, self.input.width, self.input.channels,
                                         self.weight.value.pointer, self.bias?.value.pointer, self.kernel, self.kernel, self.stride,

@@ -9,7 +9,7 @@ public final class Add: Layer {
 
     public func forward(_ inputs: [FloatBuffer], output: FloatBuffer, context: PassContext) {
         let a = inputs[0].pointer, b = inputs[1].pointer, y = output.pointer
-        Parallel.forEachRange(context.batch * outputShape.count, threads: context.threads) { part in
+        Parallel.forEachElementRange(context.batch * outputShape.count, threads: context.threads) { part in
             for i in part { y[i] = a[i] + b[i] }
         }
     }
@@ -19,7 +19,7 @@ public final class Add: Layer {
         let g = outputGradient.pointer
         for case let dx? in inputGradients {
             let d = dx.pointer
-            Parallel.forEachRange(context.batch * outputShape.count, threads: context.threads) { part in
+            Parallel.forEachElementRange(context.batch * outputShape.count, threads: context.threads) { part in
                 for i in part { d[i] += g[i] }
             }
         }

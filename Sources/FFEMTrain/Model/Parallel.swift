@@ -15,6 +15,13 @@ public enum Parallel {
         }
     }
 
+    /// For element-wise loops (no reduction across the range, so the split cannot change a result):
+    /// four parts per thread, taken dynamically, so that a core slowed by other processes does not
+    /// hold the others back at the end of the loop.
+    public static func forEachElementRange(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+        forEachRange(count, threads: threads <= 1 ? 1 : 4 * threads, body)
+    }
+
     /// Part `part` of `parts` near-equal contiguous ranges of 0..<count.
     public static func bounds(_ part: Int, of parts: Int, count: Int) -> Range<Int> {
         (part * count / parts)..<((part + 1) * count / parts)
