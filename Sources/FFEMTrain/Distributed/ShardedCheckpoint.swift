@@ -19,7 +19,7 @@ enum ShardedCheckpoint {
             communicator.gather(send, count: padded, into: communicator.isRoot ? out.baseAddress! : nil, root: 0)
         }
         guard communicator.isRoot else { return nil }
-        // Shard r's rows start at r·padded; the last shards may be short or empty.
+        // Shard r's rows start at r·padded; a shard may be one row short of `padded`.
         var whole: [Float] = []
         whole.reserveCapacity(classes * width)
         for r in 0..<communicator.size {

@@ -37,8 +37,9 @@ public struct LossResult: Sendable {
 /// L = −(1/N) Σ_n log softmax(z_n)_{y_n}.
 ///
 /// **Sharded (model-parallel) head**, as insightface's Partial FC without sampling: in a job of R
-/// ranks, rank r holds only the rows of classes `classOffset ..< classOffset + classes` (⌈C/R⌉ each,
-/// fewer on the last rank) and sees the embeddings of the whole global batch. Each rank computes its
+/// ranks, rank r holds only the rows of classes `classOffset ..< classOffset + classes`
+/// (⌊r·C/R⌋ ..< ⌊(r+1)·C/R⌋: ⌊C/R⌋ or ⌈C/R⌉ each, none empty when C ≥ R) and sees the embeddings
+/// of the whole global batch. Each rank computes its
 /// block of logits; the softmax needs, per sample, max_c z_c (an all-reduce of the per-rank maxima)
 /// and Σ_c exp(z_c − max) (an all-reduce of the per-rank sums); the target term comes from the rank
 /// that owns the label. ∂L/∂W of a shard stays on its rank; ∂L/∂x is the sum of every shard's
@@ -86,13 +87,12 @@ public final class ClassificationHead {
         bias = kind.isAngular ? nil : Parameter(name: "head.bias", shape: [range.count], initial: [Float](repeating: 0, count: range.count), isDecayed: false)
     }
 
-    /// Classes of shard `rank` of `ranks`: ⌈C/R⌉ consecutive classes each, the last shard the rest.
+    /// Classes of shard `rank` of `ranks`: ⌊r·C/R⌋ ..< ⌊(r+1)·C/R⌋ (balanced, consecutive).
     public static func shardRange(classes: Int, rank: Int, ranks: Int) -> Range<Int> {
-        let size = (classes + ranks - 1) / ranks
-        return min(rank * size, classes)..<min((rank + 1) * size, classes)
+        (rank * classes / ranks)..<((rank + 1) * classes / ranks)
     }
 
-    /// Rows per shard in a job of `ranks` (the padded size used to gather shards).
+    /// The most rows a shard has in a job of `ranks` (the padded size used to gather shards).
     public static func shardSize(classes: Int, ranks: Int) -> Int { (classes + ranks - 1) / ranks }
 
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
