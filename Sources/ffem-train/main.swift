@@ -8,7 +8,7 @@ import FFEMImage
 import FFEMTrain
 import Foundation
 
-ensureShortOpenBLASSpin()
+ensureOpenBLASEnvironment()
 CommandRunner.main(root: rootCommand, arguments: Array(CommandLine.arguments.dropFirst())) { (arguments: ParsedArguments) throws(CommandError) in
     switch arguments.commandPath.last {
     case "bench": try withJobCommunicator { (communicator) throws(CommandError) in try runBench(arguments, communicator: communicator) }
