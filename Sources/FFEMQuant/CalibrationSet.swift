@@ -14,10 +14,12 @@ public struct CalibrationConfiguration: Codable, Sendable {
     public var percentile = 99.99
     public var seed: UInt64 = 1
     public var batchSize = 20
+    /// Empirical bias correction after calibration (`BiasCorrection`), on the same images.
+    public var biasCorrection = false
 
     enum CodingKeys: String, CodingKey {
         case name, imageList = "image_list", imgRootPath = "img_root_path", manifest, count, observer, percentile, seed
-        case batchSize = "batch_size"
+        case batchSize = "batch_size", biasCorrection = "bias_correction"
     }
 
     public init(from decoder: Decoder) throws {
@@ -31,6 +33,7 @@ public struct CalibrationConfiguration: Codable, Sendable {
         percentile = try c.decodeIfPresent(Double.self, forKey: .percentile) ?? percentile
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? batchSize
+        biasCorrection = try c.decodeIfPresent(Bool.self, forKey: .biasCorrection) ?? biasCorrection
     }
 
     public var observerKind: Observer? { Observer(name: observer, percentile: percentile) }

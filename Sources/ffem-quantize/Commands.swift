@@ -9,6 +9,7 @@ let rootCommand = CommandSpec(
         .option("model", "CKPT", help: "The float checkpoint (.safetensors) from ffem-train.", required: true),
         .option("calib", "CONFIG.json", help: "Calibration set config (see Calibration/README.md).", required: true),
         .option("output", "MODEL.ffq", help: "The int8 model to write.", required: true),
+        .flag("bias-correction", help: "Empirical bias correction on the calibration images (also the config's \"bias_correction\": true)."),
         .option("observer", "NAME", help: "Override the config's observer: minmax, percentile or mse."),
         .option("pairs", "FILE", help: "Held-out verification pairs for the report (ORL or LFW format)."),
         .option("eval-list", "FILE", help: "image_list.json with the boxes of the pair images (default: the calibration image list)."),

@@ -53,9 +53,17 @@ func runQuantization(_ arguments: ParsedArguments) throws {
 
     var progress = ProgressReporter(label: "calibrate", total: 1)
     let crops = CropSource(store: FolderStore(dataset: calibration.dataset), side: side, policy: policy)
-    let (graph, plan) = try Quantizer.plan(network: network, crops: crops, calibration: calibration, observer: observer) { done, total in
+    var (graph, plan) = try Quantizer.plan(network: network, crops: crops, calibration: calibration, observer: observer) { done, total in
         if done == 1 { progress = ProgressReporter(label: "calibrate", total: total) }
         progress.update(done)
+    }
+    let correctsBias = arguments.flag("bias-correction") || calibration.configuration.biasCorrection
+    if correctsBias {
+        let (corrected, corrections) = try BiasCorrection.apply(to: plan, network: network, graph: graph, crops: crops,
+                                                               indices: calibration.indices)
+        plan = corrected
+        let changed = corrections.values.reduce(0) { $0 + $1.filter { $0 != 0 }.count }
+        print("bias correction: \(corrections.count) layers, \(changed) int32 biases changed")
     }
     let runtimePolicy = FFEMRuntime.CropPolicy(scaleQ16: policy.scaleQ16, makesSquare: policy.makesSquare)
     var metadata = ModelMetadata(inputSize: side, cropPolicy: runtimePolicy)
@@ -63,7 +71,8 @@ func runQuantization(_ arguments: ParsedArguments) throws {
     let interpreter = try Interpreter(model: model, options: InterpreterOptions(threads: 1))
 
     // The report: held-out pair images when given, else the calibration images.
-    var reportJSON: [String: Any] = ["checkpoint": checkpointPath, "calibration": calibration.configuration.name, "observer": "\(observer)"]
+    var reportJSON: [String: Any] = ["checkpoint": checkpointPath, "calibration": calibration.configuration.name, "observer": "\(observer)",
+                                     "bias_correction": correctsBias]
     if let pairsPath = arguments.string("pairs") {
         let pairs = try PairsFile.load(pairsPath)
         let evalDataset = try Dataset.load(listFile: arguments.string("eval-list") ?? calibration.configuration.imageList,
