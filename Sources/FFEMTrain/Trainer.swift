@@ -171,6 +171,31 @@ public final class Trainer {
                             state: state, configuration: configuration, phase: configuration.phase)
     }
 
+    /// The loss of `count` embeddings and its gradient with respect to them: the triplet loss (watched
+    /// by the collapse monitor, which stops a collapsing run) in phase 2, the classification head
+    /// (its gradients zeroed first) otherwise.
+    func embeddingLoss(embeddings: UnsafeMutablePointer<Float>, labels: [Int32], count: Int,
+                       embeddingGradient: UnsafeMutablePointer<Float>) throws -> LossResult {
+        if let tripletLoss {
+            let statistics = tripletLoss.loss(embeddings: embeddings, labels: labels, count: count,
+                                              dimension: network.outputShape.count, embeddingGradient: embeddingGradient)
+            if let verdict = collapseMonitor?.record(statistics) {
+                throw TrainingError("\(verdict.message) (step \(state.step); the last good checkpoint is \(lastCheckpointPath))")
+            }
+            return LossResult(loss: statistics.loss, accuracy: 1 - statistics.activeFraction)
+        }
+        let head = head!
+        for p in head.parameters { p.gradient.zero() }
+        return head.loss(embeddings: embeddings, labels: labels, embeddingGradient: embeddingGradient)
+    }
+
+    /// The NaN/Inf guard: a non-finite loss stops the run, naming the last good checkpoint.
+    func requireFiniteLoss(_ loss: Double) throws {
+        guard loss.isFinite else {
+            throw TrainingError("the loss became \(loss) at step \(state.step) (epoch \(state.completedEpochs + 1)); the last good checkpoint is \(lastCheckpointPath). Lower the learning rate (--lr) or enable --gradient-clip.")
+        }
+    }
+
     /// One optimisation step on a batch: forward, loss, backward, clip, update. Returns the loss result.
     public func trainStep(_ batch: Batch) throws -> LossResult {
         input.resize(batch.images.count)
@@ -183,25 +208,12 @@ public final class Trainer {
             state.step += 1
             return result
         }
-        var result: LossResult
-        if let tripletLoss {
-            let statistics = tripletLoss.loss(embeddings: network.output.pointer, labels: batch.labels, count: batch.count,
-                                              dimension: network.outputShape.count, embeddingGradient: network.outputGradient.pointer)
-            result = LossResult(loss: statistics.loss, accuracy: 1 - statistics.activeFraction)
-            if let verdict = collapseMonitor?.record(statistics) {
-                throw TrainingError("\(verdict.message) (step \(state.step); the last good checkpoint is \(lastCheckpointPath))")
-            }
-        } else {
-            let head = head!
-            for p in head.parameters { p.gradient.zero() }
-            result = head.loss(embeddings: network.output.pointer, labels: batch.labels, embeddingGradient: network.outputGradient.pointer)
-        }
+        var result = try embeddingLoss(embeddings: network.output.pointer, labels: batch.labels, count: batch.count,
+                                       embeddingGradient: network.outputGradient.pointer)
         if let centerLoss {
             result.loss += centerLoss.apply(embeddings: network.output.pointer, labels: batch.labels, embeddingGradient: network.outputGradient.pointer)
         }
-        guard result.loss.isFinite else {
-            throw TrainingError("the loss became \(result.loss) at step \(state.step) (epoch \(state.completedEpochs + 1)); the last good checkpoint is \(lastCheckpointPath). Lower the learning rate (--lr) or enable --gradient-clip.")
-        }
+        try requireFiniteLoss(result.loss)
         network.backward(input: input, seed: configuration.seed, step: state.step)
         let norm = Optimizer.clipGradients(trainables, maximumNorm: configuration.gradientClip)
         guard norm.isFinite else {

@@ -38,22 +38,9 @@ extension Trainer {
         for i in 0..<local { buffers.localLabels[i] = Float(batch.labels[i]) }
         communicator.allgather(buffers.localLabels.pointer, count: local, into: buffers.labels.pointer)
         let labels = (0..<global).map { Int32(buffers.labels[$0]) }
-        var result: LossResult
-        if let tripletLoss {
-            let statistics = tripletLoss.loss(embeddings: buffers.embeddings.pointer, labels: labels, count: global, dimension: d,
-                                              embeddingGradient: buffers.embeddingGradient.pointer)
-            result = LossResult(loss: statistics.loss, accuracy: 1 - statistics.activeFraction)
-            if let verdict = collapseMonitor?.record(statistics) {
-                throw TrainingError("\(verdict.message) (step \(state.step); the last good checkpoint is \(lastCheckpointPath))")
-            }
-        } else {
-            let head = head!
-            for p in head.parameters { p.gradient.zero() }
-            result = head.loss(embeddings: buffers.embeddings.pointer, labels: labels, embeddingGradient: buffers.embeddingGradient.pointer)
-        }
-        guard result.loss.isFinite else {
-            throw TrainingError("the loss became \(result.loss) at step \(state.step) (epoch \(state.completedEpochs + 1)); the last good checkpoint is \(lastCheckpointPath). Lower the learning rate (--lr) or enable --gradient-clip.")
-        }
+        let result = try embeddingLoss(embeddings: buffers.embeddings.pointer, labels: labels, count: global,
+                                       embeddingGradient: buffers.embeddingGradient.pointer)
+        try requireFiniteLoss(result.loss)
         network.outputGradient.pointer.update(from: buffers.embeddingGradient.pointer + communicator.rank * local * d, count: local * d)
         network.backward(input: input, seed: configuration.seed, step: state.step)
         gradientReducer!.reduce()
