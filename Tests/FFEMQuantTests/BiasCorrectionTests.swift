@@ -37,10 +37,8 @@ import Testing
     @Test func onlyBiasesMoveAndEachLayersMeanErrorShrinks() throws {
         let fixture = try DatasetFixture.make(identities: 3, perIdentity: 4)
         defer { fixture.remove() }
-        let network = try EndToEndQuantizationTests.network()
-        let calibration = try EndToEndQuantizationTests.calibration(fixture)
-        let crops = CropSource(store: FolderStore(dataset: calibration.dataset), side: 16, policy: .identity)
-        let (graph, plan) = try Quantizer.plan(network: network, crops: crops, calibration: calibration, observer: .minMax)
+        let tiny = try EndToEndQuantizationTests.tinyQuantization(fixture)
+        let (network, calibration, crops, graph, plan) = (tiny.network, tiny.calibration, tiny.crops, tiny.graph, tiny.plan)
         let (corrected, corrections) = try BiasCorrection.apply(to: plan, network: network, graph: graph, crops: crops,
                                                                 indices: calibration.indices)
         #expect(!corrections.isEmpty)

@@ -33,13 +33,28 @@ import Testing
         return CalibrationSet(configuration: configuration, dataset: dataset, indices: Array(dataset.entries.indices))
     }
 
+    /// The tiny network quantized with min/max ranges on the fixture's 16×16 crops.
+    struct TinyQuantization {
+        var network: Network
+        var calibration: CalibrationSet
+        var crops: CropSource
+        var graph: FoldedGraph
+        var plan: QuantizedPlan
+    }
+
+    static func tinyQuantization(_ fixture: DatasetFixture) throws -> TinyQuantization {
+        let network = try network()
+        let calibration = try calibration(fixture)
+        let crops = CropSource(store: FolderStore(dataset: calibration.dataset), side: 16, policy: .identity)
+        let (graph, plan) = try Quantizer.plan(network: network, crops: crops, calibration: calibration, observer: .minMax)
+        return TinyQuantization(network: network, calibration: calibration, crops: crops, graph: graph, plan: plan)
+    }
+
     @Test func int8EmbeddingsStayCloseToFloatAndTheModelIsReproducible() throws {
         let fixture = try DatasetFixture.make(identities: 3, perIdentity: 4)
         defer { fixture.remove() }
-        let network = try EndToEndQuantizationTests.network()
-        let calibration = try EndToEndQuantizationTests.calibration(fixture)
-        let crops = CropSource(store: FolderStore(dataset: calibration.dataset), side: 16, policy: .identity)
-        let (graph, plan) = try Quantizer.plan(network: network, crops: crops, calibration: calibration, observer: .minMax)
+        let tiny = try EndToEndQuantizationTests.tinyQuantization(fixture)
+        let (network, calibration, crops, graph, plan) = (tiny.network, tiny.calibration, tiny.crops, tiny.graph, tiny.plan)
         let model = try plan.model(metadata: ModelMetadata(inputSize: 16))
         let interpreter = try Interpreter(model: model)
         let (report, _, _) = try QuantizationReport.measure(network: network, graph: graph, plan: plan, interpreter: interpreter,
