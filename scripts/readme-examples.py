@@ -185,6 +185,9 @@ def main():
             else:
                 print(f"readme-examples: {where}: ok in {seconds:.1f} s")
     summary = f"{counts['run']} run, {counts['demo']} checked against make demo, {counts['skip']} skipped"
+    if arguments.list:
+        print(f"readme-examples: {len(examples)} examples listed, none run ({summary.replace('run,', 'to run,')})")
+        return 0
     if failures:
         print(f"readme-examples: {failures} failure(s); {summary}", file=sys.stderr)
         return 1
