@@ -71,13 +71,7 @@ final class BoxSource {
 
     /// One stream line; nil for a blank line.
     static func parse(_ line: UnsafeBufferPointer<UInt8>, at place: String) throws(EdgeError) -> (frame: Int, boxes: [FaceBox])? {
-        if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return nil }
-        let value: JSONValue
-        do {
-            value = try parseJSON(Array(line))
-        } catch {
-            throw .data("\(place):\(error.position.column): \(error.reason)")
-        }
+        guard let value = try LineReader.jsonValue(of: line, at: place) else { return nil }
         guard value.objectMembers != nil else { throw .data("\(place): expected an object {\"frame\": N, \"boxes\": [...]}, found \(value.kindName)") }
         guard let frame = value["frame"]?.intValue, frame >= 0 else {
             throw .data("\(place): field 'frame' must be an integer ≥ 0")

@@ -95,15 +95,7 @@ enum CheckCommand {
     static func read(_ path: String, root: String?) throws(EdgeError) -> [Item] {
         let reader = try LineReader(path: path, capacity: 1 << 20)
         var items: [Item] = []
-        while try reader.nextLine({ (line: UnsafeBufferPointer<UInt8>) throws(EdgeError) in
-            if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return }
-            let place = "\(reader.name):\(reader.lineNumber)"
-            let value: JSONValue
-            do throws(JSONError) {
-                value = try parseJSON(Array(line))
-            } catch {
-                throw .data("\(place):\(error.position.column): \(error.reason)")
-            }
+        try reader.forEachJSONLine { (value: JSONValue, place: String) throws(EdgeError) in
             guard let image = value["image"]?.stringValue else { throw .data("\(place): field 'image' must be a string") }
             guard let b = value["box"]?.arrayValue, b.count == 4, let x1 = b[0].doubleValue, let y1 = b[1].doubleValue,
                   let x2 = b[2].doubleValue, let y2 = b[3].doubleValue else {
@@ -117,7 +109,7 @@ enum CheckCommand {
             }
             let resolved = root.map { FileIO.join($0, image) } ?? image
             items.append(Item(image: resolved, box: FaceBox(x1: x1, y1: y1, x2: x2, y2: y2), expected: expected))
-        }) {}
+        }
         guard !items.isEmpty else { throw .data("\(reader.name): the check set is empty") }
         return items
     }

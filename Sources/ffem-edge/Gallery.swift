@@ -18,15 +18,7 @@ final class Gallery {
         let reader = try LineReader(path: path, capacity: 1 << 20)
         var names: [String] = []
         var values: [Float] = []
-        while try reader.nextLine({ (line: UnsafeBufferPointer<UInt8>) throws(EdgeError) in
-            if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return }
-            let place = "\(reader.name):\(reader.lineNumber)"
-            let value: JSONValue
-            do throws(JSONError) {
-                value = try parseJSON(Array(line))
-            } catch {
-                throw .data("\(place):\(error.position.column): \(error.reason)")
-            }
+        try reader.forEachJSONLine { (value: JSONValue, place: String) throws(EdgeError) in
             guard let name = value["name"]?.stringValue else { throw .data("\(place): field 'name' must be a string") }
             guard let numbers = value["embedding"]?.arrayValue, numbers.count == embeddingSize else {
                 throw .data("\(place): field 'embedding' must hold \(embeddingSize) numbers (the model's embedding size)")
@@ -42,7 +34,7 @@ final class Gallery {
             let scale = Float(1 / norm.squareRoot())
             for v in entry { values.append(v * scale) }
             names.append(JSONText.quoted(name))
-        }) {}
+        }
         guard !names.isEmpty else { throw .data("\(reader.name): the gallery is empty (enroll someone first)") }
         quotedNames = names
         embeddings = values
