@@ -67,7 +67,7 @@ struct Conv3x3Problem {
 }
 
 @Suite struct DWConvTests {
-    /// Channel counts around every channel tile (8, 16, 32) and the odd ones; strides 1 and 2;
+    /// Channel counts around every channel tile (8, 16, 32, 64) and the odd ones; strides 1 and 2;
     /// every padding combination; images from 1×1 up.
     @Test(arguments: HostISA.simd)
     func matchesScalarAcrossChannelsStridesAndPaddings(isa: HostISA) {
@@ -75,7 +75,7 @@ struct Conv3x3Problem {
         let name = String(cString: config.name)
         var rng = SeededRandom(seed: 31)
         var failures = 0
-        for channels in [1, 3, 7, 8, 9, 13, 15, 16, 17, 24, 31, 32, 33, 47, 64, 127] {
+        for channels in [1, 3, 7, 8, 9, 13, 15, 16, 17, 24, 31, 32, 33, 47, 63, 64, 65, 127, 128, 129] {
             for stride in 1...2 {
                 for padding in [(0, 0), (1, 1), (0, 1), (1, 0)] {
                     let height = rng.int(in: 3...9), width = rng.int(in: 3...11)
@@ -137,6 +137,32 @@ extension DWConvTests {
                 let expected = problem.runDepthwise(HostISA.scalarTable.dwconv3x3)
                 #expect(firstMismatch(problem.runDepthwise(isa.table.dwconv3x3), expected) == nil,
                         "\(String(cString: isa.table.dwconv3x3.name)) channels \(channels) stride \(stride)")
+                #expect(Set(expected).count > 8, "channels \(channels): degenerate output")
+            }
+        }
+    }
+}
+
+extension DWConvTests {
+    /// Every shift ≤ −1 and every multiplier ≥ 0 (ffem_mbqm_right_avx512, the AVX-512 kernel's path for
+    /// real scales below 1/2), then one channel with shift 0 (its general path), on rows wider than
+    /// the kernel's pixel chunk, against the scalar oracle.
+    @Test(arguments: HostISA.simd)
+    func matchesScalarOnRightShiftAndGeneralRequantizationPaths(isa: HostISA) {
+        var rng = SeededRandom(seed: 35)
+        for (channels, stride) in [(64, 1), (130, 2), (77, 1), (192, 2)] {
+            for zeroShiftChannel in [nil, channels / 2] {
+                var problem = Conv3x3Problem(height: rng.int(in: 3...6), width: rng.int(in: 17...40), inputChannels: channels,
+                                             outputChannels: channels, stride: stride, paddingTop: 1, paddingLeft: 1,
+                                             paddingBottom: 1, paddingRight: rng.int(in: 0...1), using: &rng)
+                for c in 0..<channels {
+                    problem.requant.multiplier[c] = PReLUEpilogueProblem.modelRangeMultiplier(using: &rng)
+                    problem.requant.shift[c] = Int32(rng.int(in: c % 5 == 0 ? -31 ... -1 : -14 ... -6))
+                }
+                if let c = zeroShiftChannel { problem.requant.shift[c] = 0 }
+                let expected = problem.runDepthwise(HostISA.scalarTable.dwconv3x3)
+                #expect(firstMismatch(problem.runDepthwise(isa.table.dwconv3x3), expected) == nil,
+                        "\(String(cString: isa.table.dwconv3x3.name)) channels \(channels) stride \(stride) shift-0 channel \(String(describing: zeroShiftChannel))")
                 #expect(Set(expected).count > 8, "channels \(channels): degenerate output")
             }
         }

@@ -35,6 +35,32 @@ import Testing
         }
     }
 
+    /// Every multiplier ≥ 0 and every shift ≤ −1 (the AVX-512 right-shift form, used by the
+    /// quantizer's parameters for real scales below 1/2), with extreme multipliers and arbitrary
+    /// accumulators: every SIMD kernel equals the scalar primitive.
+    @Test(arguments: HostISA.simd)
+    func simdLanesEqualScalarWhenEveryShiftIsRight(isa: HostISA) {
+        let table = isa.table
+        var rng = SeededRandom(seed: 13)
+        for channels in [1, 5, 16, 17, 31, 64, 127] {
+            let rows = rng.int(in: 1...7)
+            var requant = Requantization.arbitrary(channels: channels, using: &rng)
+            let extremes: [Int32] = [0, 1, 1 << 30, Int32.max]
+            for c in 0..<channels {
+                requant.multiplier[c] = c < extremes.count ? extremes[c] : Int32(rng.int(in: 0...Int(Int32.max)))
+                requant.shift[c] = -Int32(rng.int(in: 1...31))
+            }
+            var input = (0..<rows * channels).map { _ in rng.anyInt32() }
+            input[0] = Int32.min
+            input[input.count - 1] = Int32.max
+            let expected = Self.run(HostISA.scalarTable, rows: rows, channels: channels, input: input, requant: requant)
+            let actual = Self.run(table, rows: rows, channels: channels, input: input, requant: requant)
+            #expect(firstMismatch(actual, expected) == nil,
+                    "\(String(cString: table.requant.name)) channels \(channels): \(firstMismatch(actual, expected) ?? "")")
+            #expect(Set(expected).count > 2 || rows * channels < 8, "channels \(channels): degenerate output")
+        }
+    }
+
     @Test func scalarKernelEqualsSwiftReference() {
         var rng = SeededRandom(seed: 12)
         for channels in [1, 3, 13, 24, 127] {

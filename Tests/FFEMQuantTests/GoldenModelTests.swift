@@ -10,7 +10,9 @@ import Testing
 /// Golden replay (tinygrad's process replay): a fixed tiny model and eight calibration images must
 /// quantize to exactly the committed `.ffq` bytes. Any change to folding, calibration, observers,
 /// rounding or the file format shows up here. Regenerating the golden file is an explicit, reviewed
-/// step: `FFEM_REGENERATE_GOLDEN=1 swift test --filter GoldenModelTests`, then commit the file.
+/// step: `FFEM_REGENERATE_GOLDEN=1 OPENBLAS_CORETYPE=Haswell swift test --filter GoldenModelTests`, then
+/// commit the file. The calibration's float sums depend on the BLAS kernel, so the bytes are those of
+/// OpenBLAS's Haswell kernels (`make swift-test` sets OPENBLAS_CORETYPE=Haswell; SkylakeX's differ).
 @Suite(.serialized) struct GoldenModelTests {
     static let goldenPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/golden/tiny-model.ffq").path
@@ -33,7 +35,7 @@ import Testing
             let firstDifference = Array(zip(bytes, golden)).firstIndex { $0 != $1 } ?? min(bytes.count, golden.count)
             let differing = zip(bytes, golden).filter { $0 != $1 }.count + abs(bytes.count - golden.count)
             #expect(bytes.count == golden.count && differing == 0,
-                    "the quantized tiny model differs from \(GoldenModelTests.goldenPath): \(bytes.count) vs \(golden.count) bytes, \(differing) differ, the first at offset \(firstDifference)")
+                    "the quantized tiny model differs from \(GoldenModelTests.goldenPath): \(bytes.count) vs \(golden.count) bytes, \(differing) differ, the first at offset \(firstDifference) (OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"); the golden bytes are Haswell's)")
         }
     }
 }

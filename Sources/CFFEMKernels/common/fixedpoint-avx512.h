@@ -95,6 +95,54 @@ FFEM_TARGET_AVX512 __m512i ffem_mbqm_plain_avx512(__m512i x, const ffem_requant_
   return _mm512_permutex2var_epi32(even, pick, odd);
 }
 
+/// ffem_mbqm_avx512 for channels whose every multiplier is ≥ 0 and every shift ≤ −1 (e ≥ 1: the
+/// quantizer's multipliers for real scales below 1/2, which every depthwise layer has), with no
+/// permute: the even lanes' sums are shifted by 31 + e (the result in the low int32 of each
+/// 64-bit lane), the odd lanes' by 31 + e − 32 = e − 1, which leaves ⌊sum / 2^(31+e)⌋ in the high
+/// int32 (|sum| < 2^62, so the result fits); one vpblendmd merges them.
+typedef struct ffem_requant_right_avx512 {
+  __m512i multiplier, multiplier_odd;  ///< M (vpmuldq reads the even lanes); M of the odd lanes moved down
+  __m512i rounding_even, rounding_odd;  ///< K = 2^30 + 2^(30+e) per 64-bit lane
+  __m512i shift_even, shift_odd;        ///< 31 + e and e − 1 per 64-bit lane
+} ffem_requant_right_avx512;
+
+FFEM_TARGET_AVX512 ffem_requant_right_avx512 ffem_requant_right_prepare_avx512(__m512i multiplier, __m512i shift) {
+  const __m512i right = _mm512_sub_epi32(_mm512_setzero_si512(), shift);  // e ≥ 1 per int32 lane
+  const __m512i right_even = _mm512_and_si512(right, _mm512_set1_epi64(0xFFFFFFFF));
+  const __m512i right_odd = _mm512_srli_epi64(right, 32);
+  const __m512i half = _mm512_set1_epi64(INT64_C(1) << 30);
+  ffem_requant_right_avx512 r;
+  r.multiplier = multiplier;
+  r.multiplier_odd = _mm512_srli_epi64(multiplier, 32);
+  r.rounding_even = _mm512_add_epi64(half, _mm512_sllv_epi64(half, right_even));
+  r.rounding_odd = _mm512_add_epi64(half, _mm512_sllv_epi64(half, right_odd));
+  r.shift_even = _mm512_add_epi64(right_even, _mm512_set1_epi64(31));
+  r.shift_odd = _mm512_sub_epi64(right_odd, _mm512_set1_epi64(1));
+  return r;
+}
+
+/// (p + K − [p < −2^30]·2^31) per 64-bit lane, before the shift.
+FFEM_TARGET_AVX512 __m512i ffem_mbqm_right_sum_avx512(__m512i p, __m512i rounding) {
+  const __mmask8 negative = _mm512_cmplt_epi64_mask(p, _mm512_set1_epi64(-(INT64_C(1) << 30)));
+  const __m512i sum = _mm512_add_epi64(p, rounding);
+  return _mm512_mask_sub_epi64(sum, negative, sum, _mm512_set1_epi64(INT64_C(1) << 31));
+}
+
+FFEM_TARGET_AVX512 __m512i ffem_mbqm_right_avx512(__m512i x, const ffem_requant_right_avx512 *r) {
+  const __m512i even = ffem_mbqm_right_sum_avx512(_mm512_mul_epi32(x, r->multiplier), r->rounding_even);
+  const __m512i odd = ffem_mbqm_right_sum_avx512(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), r->multiplier_odd),
+                                                 r->rounding_odd);
+  return _mm512_mask_blend_epi32(0xAAAA, _mm512_srav_epi64(even, r->shift_even), _mm512_srav_epi64(odd, r->shift_odd));
+}
+
+/// Whether ffem_mbqm_right_avx512 applies to every channel of `params`.
+static inline int ffem_requant_is_right_shift(const ffem_qs8_requant_params *params, size_t channels) {
+  for (size_t c = 0; c < channels; c++) {
+    if (params->multiplier[c] < 0 || params->shift[c] > -1) return 0;
+  }
+  return 1;
+}
+
 /// Whether ffem_mbqm_plain_avx512 applies to every channel of `params`.
 static inline int ffem_requant_is_plain(const ffem_qs8_requant_params *params, size_t channels) {
   for (size_t c = 0; c < channels; c++) {

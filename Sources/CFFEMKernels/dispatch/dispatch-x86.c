@@ -94,9 +94,9 @@ void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t requested_mas
                                        FFEM_ISA_AVX512VNNI, "ffem_qs8_gemm_minmax_ukernel_8x32c4__avx512vnni"};
     table->gemm = gemm;
     table->fc = gemm;
-    const ffem_qs8_dwconv_config dw = {ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni,
-                                       {32, FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS}, FFEM_ISA_AVX512VNNI,
-                                       "ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni"};
+    const ffem_qs8_dwconv_config dw = {ffem_qs8_dwconv3x3_minmax_ukernel_c64__avx512vnni,
+                                       {64, FFEM_DWCONV_LAYOUT_INT8_COLUMN_TRIPLES}, FFEM_ISA_AVX512VNNI,
+                                       "ffem_qs8_dwconv3x3_minmax_ukernel_c64__avx512vnni"};
     table->dwconv3x3 = dw;
     const ffem_qs8_requant_config requant = {ffem_qs8_requant_ukernel__avx512vnni, FFEM_ISA_AVX512VNNI,
                                              "ffem_qs8_requant_ukernel__avx512vnni"};
@@ -126,9 +126,9 @@ void ffem_kernel_table_fill_x86(ffem_kernel_table *table, uint32_t requested_mas
                                                    FFEM_ISA_AVX512VNNI,
                                                    "ffem_qs8_gemm_minmax_prelu_ukernel_8x32c4__avx512vnni"};
     table->gemm_prelu = gemm_prelu;
-    const ffem_qs8_conv3x3_prelu_config dw_prelu = {ffem_qs8_dwconv3x3_minmax_prelu_ukernel_c32__avx512vnni,
+    const ffem_qs8_conv3x3_prelu_config dw_prelu = {ffem_qs8_dwconv3x3_minmax_prelu_ukernel_c64__avx512vnni,
                                                     FFEM_ISA_AVX512VNNI,
-                                                    "ffem_qs8_dwconv3x3_minmax_prelu_ukernel_c32__avx512vnni"};
+                                                    "ffem_qs8_dwconv3x3_minmax_prelu_ukernel_c64__avx512vnni"};
     table->dwconv3x3_prelu = dw_prelu;
   }
 }

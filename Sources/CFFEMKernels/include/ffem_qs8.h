@@ -196,6 +196,12 @@ typedef enum ffem_dwconv_layout {
   /// (w[c][2p], w[c][2p+1]), where lane i of lo is channel (i/4)·8 + i%4 and lane i of hi is
   /// channel (i/4)·8 + 4 + i%4 — the order punpcklwd/punpckhwd of two tap vectors produce.
   FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS = 1,
+  /// For x86 vpdpbusd 3×3 kernels that read the input XOR 0x80 (cr a multiple of 16, taps 9): for
+  /// each kernel column kx, four vectors j = 0…3 of cr/4 int32 lanes, lane (k, i) (k = lane / 4,
+  /// i = lane % 4) holding the bytes (w[c][kx], w[c][3 + kx], w[c][6 + kx], 0) of channel
+  /// c = 16k + 4j + i of each 64-channel group — the order punpck{l,h}bw then punpck{l,h}wd of
+  /// three input rows produce. The packed biases also carry −128·Σ w (the XOR).
+  FFEM_DWCONV_LAYOUT_INT8_COLUMN_TRIPLES = 2,
 } ffem_dwconv_layout;
 
 /// Packed channels-blocked layout of depthwise weights (3×3 depthwise and GDC): for each block
@@ -240,7 +246,8 @@ void ffem_x8_pack_gemm(const ffem_qs8_gemm_tile *tile, size_t n, size_t k, const
 /// Bytes of packed depthwise weights for `channels` channels and `taps` taps (9 for 3×3).
 size_t ffem_x8_pack_dwconv_size(const ffem_qs8_dwconv_tile *tile, size_t channels, size_t taps);
 /// Packs depthwise weights [channels][taps] (OHWI with I = 1) and bias, with
-/// packed_bias[c] = bias[c] − input_zero_point · Σ_t w[c][t].
+/// packed_bias[c] = bias[c] − input_zero_point · Σ_t w[c][t] (− 128 · Σ_t w[c][t] more for
+/// FFEM_DWCONV_LAYOUT_INT8_COLUMN_TRIPLES).
 void ffem_x8_pack_dwconv(const ffem_qs8_dwconv_tile *tile, size_t channels, size_t taps, const int8_t *weights,
                          const int32_t *bias, int32_t input_zero_point, void *packed);
 
@@ -294,7 +301,7 @@ void ffem_qs8_dwconv3x3_minmax_ukernel_c8__sse41(const ffem_qs8_conv3x3_geometry
 void ffem_qs8_dwconv3x3_minmax_ukernel_c16__avx2(const ffem_qs8_conv3x3_geometry *geometry, const int8_t *input,
                                                  const void *packed_weights, int8_t *output,
                                                  const ffem_qs8_requant_params *params);
-void ffem_qs8_dwconv3x3_minmax_ukernel_c32__avx512vnni(const ffem_qs8_conv3x3_geometry *geometry,
+void ffem_qs8_dwconv3x3_minmax_ukernel_c64__avx512vnni(const ffem_qs8_conv3x3_geometry *geometry,
                                                        const int8_t *input, const void *packed_weights,
                                                        int8_t *output, const ffem_qs8_requant_params *params);
 void ffem_qs8_conv3x3_minmax_ukernel_4__sse41(const ffem_qs8_conv3x3_geometry *geometry, const int8_t *input,
@@ -350,7 +357,7 @@ void ffem_qs8_gemm_minmax_prelu_ukernel_8x32c4__avx512vnni(size_t m, size_t n, s
                                                            int8_t *output, size_t output_stride,
                                                            const ffem_qs8_requant_params *params,
                                                            const ffem_qs8_prelu_epilogue *prelu);
-void ffem_qs8_dwconv3x3_minmax_prelu_ukernel_c32__avx512vnni(const ffem_qs8_conv3x3_geometry *geometry,
+void ffem_qs8_dwconv3x3_minmax_prelu_ukernel_c64__avx512vnni(const ffem_qs8_conv3x3_geometry *geometry,
                                                              const int8_t *input, const void *packed_weights,
                                                              int8_t *output, const ffem_qs8_requant_params *params,
                                                              const ffem_qs8_prelu_epilogue *prelu);

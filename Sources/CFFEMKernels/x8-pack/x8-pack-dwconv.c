@@ -13,6 +13,7 @@ size_t ffem_x8_pack_dwconv_size(const ffem_qs8_dwconv_tile *tile, size_t channel
   if (tile->layout == FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS) {
     return padded * sizeof(int32_t) + (taps + 1) / 2 * padded * 2 * sizeof(int16_t);
   }
+  if (tile->layout == FFEM_DWCONV_LAYOUT_INT8_COLUMN_TRIPLES) return padded * (sizeof(int32_t) + 12);
   return padded * (sizeof(int32_t) + taps);
 }
 
@@ -25,6 +26,9 @@ void ffem_x8_pack_dwconv(const ffem_qs8_dwconv_tile *tile, size_t channels, size
                          const int32_t *bias, int32_t input_zero_point, void *packed) {
   assert(tile->cr > 0);
   assert(tile->layout != FFEM_DWCONV_LAYOUT_INT16_TAP_PAIRS || tile->cr % 8 == 0);
+  assert(tile->layout != FFEM_DWCONV_LAYOUT_INT8_COLUMN_TRIPLES || (tile->cr % 64 == 0 && taps == 9));
+  // Inputs the kernel reads XOR 0x80 are x + 128.
+  const int32_t input_offset = input_zero_point + (tile->layout == FFEM_DWCONV_LAYOUT_INT8_COLUMN_TRIPLES ? 128 : 0);
   const size_t cr = tile->cr;
   uint8_t *out = (uint8_t *)packed;
   for (size_t c0 = 0; c0 < channels; c0 += cr) {
@@ -33,7 +37,7 @@ void ffem_x8_pack_dwconv(const ffem_qs8_dwconv_tile *tile, size_t channels, size
       if (c0 + j < channels) {
         int32_t weight_sum = 0;  // |Σ w| ≤ 127·taps
         for (size_t t = 0; t < taps; t++) weight_sum += weights[(c0 + j) * taps + t];
-        packed_bias = (bias ? bias[c0 + j] : 0) - input_zero_point * weight_sum;
+        packed_bias = (bias ? bias[c0 + j] : 0) - input_offset * weight_sum;
       }
       memcpy(out, &packed_bias, sizeof(int32_t));
       out += sizeof(int32_t);
@@ -47,6 +51,18 @@ void ffem_x8_pack_dwconv(const ffem_qs8_dwconv_tile *tile, size_t channels, size
                                      weight_at(weights, channels, taps, c, t + 1)};
             memcpy(out, pair, sizeof(pair));
             out += sizeof(pair);
+          }
+        }
+      }
+    } else if (tile->layout == FFEM_DWCONV_LAYOUT_INT8_COLUMN_TRIPLES) {
+      for (size_t kx = 0; kx < 3; kx++) {
+        for (size_t group = 0; group < cr; group += 64) {
+          for (size_t j = 0; j < 4; j++) {
+            for (size_t lane = 0; lane < 16; lane++) {
+              const size_t c = c0 + group + 16 * (lane / 4) + 4 * j + lane % 4;
+              for (size_t ky = 0; ky < 3; ky++) *out++ = (uint8_t)weight_at(weights, channels, taps, c, 3 * ky + kx);
+              *out++ = 0;
+            }
           }
         }
       }
