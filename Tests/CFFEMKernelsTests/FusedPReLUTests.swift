@@ -187,4 +187,36 @@ struct PReLUEpilogueProblem {
             }
         }
     }
+
+    /// Slopes at their extremes (alpha − alpha_zero_point = ±255, where the narrow path's folded
+    /// slope·M is largest) with extreme multipliers, every input byte, against the scalar kernel.
+    @Test(arguments: HostISA.simd)
+    func preluWithExtremeSlopesMatchesScalarOnEveryInput(isa: HostISA) {
+        let kernel = isa.table.vprelu
+        var rng = SeededRandom(seed: 74)
+        let channels = 19
+        for (alphaValue, alphaZeroPoint) in [(Int8(-128), Int32(127)), (Int8(127), Int32(-128)), (Int8(-127), Int32(-128))] {
+            var prelu = PReLUEpilogueProblem(channels: channels, convolutionZeroPoint: Int32(rng.int(in: -128...127)),
+                                             isModelRange: true, using: &rng)
+            prelu.alpha = [Int8](repeating: alphaValue, count: channels)
+            prelu.params.alpha_zero_point = alphaZeroPoint
+            prelu.params.positive_multiplier = 1_500_000_000
+            prelu.params.positive_shift = 0
+            prelu.params.output_min = -128
+            prelu.params.output_max = 127
+            for c in 0..<channels {
+                prelu.negative.multiplier[c] = [0, 1, 1 << 30, Int32.max][c % 4]
+                prelu.negative.shift[c] = -Int32(c)
+            }
+            let input = (0..<256 * channels).map { Int8(truncatingIfNeeded: $0 / channels + $0 % channels) }
+            var expected = [Int8](repeating: 0, count: input.count), actual = expected
+            prelu.withEpilogue { e in
+                ffem_qs8_vprelu_ukernel__scalar(256, channels, input, e.pointee.alpha, &expected, e.pointee.params)
+                kernel.ukernel!(256, channels, input, e.pointee.alpha, &actual, e.pointee.params)
+            }
+            #expect(firstMismatch(actual, expected) == nil,
+                    "\(String(cString: kernel.name)) alpha \(alphaValue), zero point \(alphaZeroPoint): \(firstMismatch(actual, expected) ?? "")")
+            #expect(Set(expected).count > 8, "degenerate output")
+        }
+    }
 }

@@ -22,9 +22,9 @@
 // x·M can be taken apart into int32 products whose floors recombine exactly
 // (⌊(a·2^j + b)/2^j⌋ = a + ⌊b/2^j⌋ for integers a, b):
 //   positive, v ∈ [0, 255], M = Mh·2^16 + Ml:  ⌊v·M / 2^16⌋ = v·Mh + ⌊v·Ml / 2^16⌋  (< 2^24)
-//   negative, |x| < 2^16, M = M2·2^22 + M1·2^11 + M0:
-//       T = ⌊x·M / 2^22⌋ = x·M2 + ⌊(x·M1 + ⌊x·M0 / 2^11⌋) / 2^11⌋  (|T| < 2^26), and
-//       x·M < −2^30 ⟺ T < −256.
+//   negative, x = v·slope with v ∈ [−255, 255]: x·M = v·N with N = slope·M (|N| < 2^39, one
+//       int64 product per channel, once per call), N = N1·2^22 + N0 (0 ≤ N0 < 2^22, |N1| < 2^17):
+//       T = ⌊v·N / 2^22⌋ = v·N1 + ⌊v·N0 / 2^22⌋  (|T| < 2^26), and x·M < −2^30 ⟺ T < −256.
 // K = 2^30 + 2^(30+e) and D = 2^31 (e ≥ 1; K = 2^30, D = 0 for e = 0) are multiples of 2^16
 // and 2^22, so the result is ⌊(⌊x·M / 2^j⌋ + (K − nD)/2^j) / 2^(31+e−j)⌋ with int32 sums. Large
 // e give 0 whatever x (positive: v·M + K < 2^(31+e) once e ≥ 10; negative: 0 < x·M + K − nD <
@@ -63,23 +63,26 @@ FFEM_TARGET_AVX512 __m512i ffem_prelu_positive_narrow_apply(__m512i v, const ffe
   return _mm512_srlv_epi32(_mm512_add_epi32(floor_16, r->rounding), r->shift);
 }
 
-/// The negative branch of 16 channels, each with M ∈ [0, 2^31) and shift ≤ 0.
+/// The negative branch of 16 channels, each with M ∈ [0, 2^31) and shift ≤ 0, slope folded in.
 typedef struct ffem_prelu_negative_narrow {
-  __m512i m0, m1, m2;  ///< M = M2·2^22 + M1·2^11 + M0
+  __m512i n0, n1;      ///< slope·M = N1·2^22 + N0
   __m512i rounding;    ///< K / 2^22, e capped at 18
   __m512i correction;  ///< D / 2^22
   __m512i shift;       ///< 9 + e (capped)
 } ffem_prelu_negative_narrow;
 
-FFEM_TARGET_AVX512 ffem_prelu_negative_narrow ffem_prelu_negative_narrow_make(__m512i multiplier, __m512i shift) {
+FFEM_TARGET_AVX512 ffem_prelu_negative_narrow ffem_prelu_negative_narrow_make(__m512i multiplier, __m512i shift,
+                                                                              __m512i slope) {
   const __m512i zero = _mm512_setzero_si512();
   const __m512i e = _mm512_min_epi32(_mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero), _mm512_set1_epi32(18));
   const __mmask16 rounds = _mm512_cmpgt_epi32_mask(e, zero);
-  const __m512i bits = _mm512_set1_epi32(0x7FF);
+  // N = slope·M per channel in 64-bit lanes (even and odd channels), split at bit 22.
+  const __m512i n_even = _mm512_mul_epi32(slope, multiplier);
+  const __m512i n_odd = _mm512_mul_epi32(_mm512_srli_epi64(slope, 32), _mm512_srli_epi64(multiplier, 32));
+  const __m512i low22 = _mm512_set1_epi64((INT64_C(1) << 22) - 1);
   ffem_prelu_negative_narrow r;
-  r.m0 = _mm512_and_si512(multiplier, bits);
-  r.m1 = _mm512_and_si512(_mm512_srli_epi32(multiplier, 11), bits);
-  r.m2 = _mm512_srli_epi32(multiplier, 22);
+  r.n0 = _mm512_mask_blend_epi32(0xAAAA, _mm512_and_si512(n_even, low22), _mm512_slli_epi64(_mm512_and_si512(n_odd, low22), 32));
+  r.n1 = _mm512_mask_blend_epi32(0xAAAA, _mm512_srai_epi64(n_even, 22), _mm512_slli_epi64(_mm512_srai_epi64(n_odd, 22), 32));
   r.rounding = _mm512_mask_add_epi32(_mm512_set1_epi32(1 << 8), rounds, _mm512_set1_epi32(1 << 8),
                                      _mm512_sllv_epi32(_mm512_set1_epi32(1 << 8), e));
   r.correction = _mm512_maskz_mov_epi32(rounds, _mm512_set1_epi32(1 << 9));
@@ -87,11 +90,10 @@ FFEM_TARGET_AVX512 ffem_prelu_negative_narrow ffem_prelu_negative_narrow_make(__
   return r;
 }
 
-/// MultiplyByQuantizedMultiplier(x, M[c], shift[c]) for lanes with |x| < 2^16.
-FFEM_TARGET_AVX512 __m512i ffem_prelu_negative_narrow_apply(__m512i x, const ffem_prelu_negative_narrow *r) {
-  const __m512i t0 = _mm512_srai_epi32(_mm512_mullo_epi32(x, r->m0), 11);
-  const __m512i t1 = _mm512_srai_epi32(_mm512_add_epi32(_mm512_mullo_epi32(x, r->m1), t0), 11);
-  const __m512i floor_22 = _mm512_add_epi32(_mm512_mullo_epi32(x, r->m2), t1);
+/// MultiplyByQuantizedMultiplier(v·slope[c], M[c], shift[c]) for lanes with |v| ≤ 255.
+FFEM_TARGET_AVX512 __m512i ffem_prelu_negative_narrow_apply(__m512i v, const ffem_prelu_negative_narrow *r) {
+  const __m512i low = _mm512_srai_epi32(_mm512_mullo_epi32(v, r->n0), 22);
+  const __m512i floor_22 = _mm512_add_epi32(_mm512_mullo_epi32(v, r->n1), low);
   const __mmask16 is_negative = _mm512_cmplt_epi32_mask(floor_22, _mm512_set1_epi32(-256));
   const __m512i sum = _mm512_add_epi32(floor_22, r->rounding);
   return _mm512_srav_epi32(_mm512_mask_sub_epi32(sum, is_negative, sum, r->correction), r->shift);
@@ -169,7 +171,7 @@ FFEM_TARGET_AVX512 ffem_prelu_channels_avx512 ffem_prelu_channels_avx512_make(co
   ffem_prelu_channels_avx512 c;
   c.slope = raw->slope;
   if (narrow) {
-    c.negative_narrow = ffem_prelu_negative_narrow_make(raw->multiplier, raw->shift);
+    c.negative_narrow = ffem_prelu_negative_narrow_make(raw->multiplier, raw->shift, raw->slope);
   } else {
     c.negative = ffem_requant_prepare_avx512(raw->multiplier, raw->shift);
   }
@@ -181,9 +183,9 @@ FFEM_TARGET_AVX512 __m128i ffem_prelu_output_avx512(const int narrow, __m512i y,
                                                    const ffem_prelu_channels_avx512 *c) {
   const __m512i v = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(y, s->conv_low), s->conv_high), s->input_offset);
   const __mmask16 is_negative = _mm512_cmplt_epi32_mask(v, _mm512_setzero_si512());
-  const __m512i x = _mm512_mullo_epi32(v, c->slope);
   const __m512i y_positive = narrow ? ffem_prelu_positive_narrow_apply(v, &s->positive_narrow) : ffem_mbqm_avx512(v, &s->positive);
-  const __m512i y_negative = narrow ? ffem_prelu_negative_narrow_apply(x, &c->negative_narrow) : ffem_mbqm_avx512(x, &c->negative);
+  const __m512i y_negative = narrow ? ffem_prelu_negative_narrow_apply(v, &c->negative_narrow)
+                                    : ffem_mbqm_avx512(_mm512_mullo_epi32(v, c->slope), &c->negative);
   return ffem_output_avx512(_mm512_mask_mov_epi32(y_positive, is_negative, y_negative), &s->stage);
 }
 

@@ -30,22 +30,22 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void vprelu(const
     const __mmask16 mask = (__mmask16)((1u << lanes) - 1u);
     const __m512i multiplier = _mm512_maskz_loadu_epi32(mask, p->negative_multiplier + c0);
     const __m512i shift = _mm512_maskz_loadu_epi32(mask, p->negative_shift + c0);
+    const __m512i slope =
+        _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, alpha + c0)), _mm512_set1_epi32(p->alpha_zero_point));
     ffem_requant_avx512 negative;
     ffem_prelu_negative_narrow negative_narrow;
     if (narrow) {
-      negative_narrow = ffem_prelu_negative_narrow_make(multiplier, shift);
+      negative_narrow = ffem_prelu_negative_narrow_make(multiplier, shift, slope);
     } else {
       negative = ffem_requant_prepare_avx512(multiplier, shift);
     }
-    const __m512i slope =
-        _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, alpha + c0)), _mm512_set1_epi32(p->alpha_zero_point));
     for (size_t i = 0; i < pixels; i++) {
       const size_t offset = i * channels + c0;
       const __m512i v = _mm512_sub_epi32(_mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(mask, input + offset)), input_zero_point);
       const __mmask16 is_negative = _mm512_cmplt_epi32_mask(v, _mm512_setzero_si512());
-      const __m512i x = _mm512_mullo_epi32(v, slope);
       const __m512i y_positive = narrow ? ffem_prelu_positive_narrow_apply(v, &positive_narrow) : ffem_mbqm_avx512(v, &positive);
-      const __m512i y_negative = narrow ? ffem_prelu_negative_narrow_apply(x, &negative_narrow) : ffem_mbqm_avx512(x, &negative);
+      const __m512i y_negative = narrow ? ffem_prelu_negative_narrow_apply(v, &negative_narrow)
+                                        : ffem_mbqm_avx512(_mm512_mullo_epi32(v, slope), &negative);
       const __m512i y = _mm512_mask_mov_epi32(y_positive, is_negative, y_negative);
       _mm_mask_storeu_epi8(output + offset, mask, ffem_output_avx512(y, &stage));
     }
