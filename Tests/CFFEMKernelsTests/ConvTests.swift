@@ -38,4 +38,24 @@ import Testing
         problem.weights = problem.weights.indices.map { $0 % 3 == 0 ? -127 : 127 }
         #expect(firstMismatch(problem.runConvolution(isa.table.conv3x3), problem.runConvolution(HostISA.scalarTable.conv3x3)) == nil)
     }
+
+    /// The stem with the quantizer's requantization range (every shift ≤ −1: the AVX-512 kernel's
+    /// ffem_mbqm_right_avx512 path), against the scalar oracle.
+    @Test(arguments: HostISA.simd)
+    func matchesScalarWithRightShiftRequantization(isa: HostISA) {
+        var rng = SeededRandom(seed: 63)
+        for (co, stride) in [(64, 2), (33, 1), (7, 2)] {
+            var problem = Conv3x3Problem(height: rng.int(in: 5...12), width: rng.int(in: 5...12), inputChannels: 3,
+                                         outputChannels: co, stride: stride, paddingTop: 1, paddingLeft: 1, paddingBottom: 1,
+                                         paddingRight: 1, using: &rng)
+            for c in 0..<co {
+                problem.requant.multiplier[c] = PReLUEpilogueProblem.modelRangeMultiplier(using: &rng)
+                problem.requant.shift[c] = -Int32(rng.int(in: c % 5 == 0 ? 1...31 : 5...12))
+            }
+            let expected = problem.runConvolution(HostISA.scalarTable.conv3x3)
+            #expect(firstMismatch(problem.runConvolution(isa.table.conv3x3), expected) == nil,
+                    "\(String(cString: isa.table.conv3x3.name)) co \(co) stride \(stride)")
+            #expect(Set(expected).count > 8, "co \(co): degenerate output")
+        }
+    }
 }

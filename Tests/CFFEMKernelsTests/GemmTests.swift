@@ -91,6 +91,28 @@ struct GemmProblem {
         #expect(firstMismatch(problem.run(isa.table.gemm), problem.run(HostISA.scalarTable.gemm)) == nil)
     }
 
+    /// Every multiplier in [0, 2^31) and every shift ≤ −1 (the quantizer's 1×1 layers; the AVX-512
+    /// kernel's ffem_mbqm_right_avx512 path), at tile edges and with extreme inputs.
+    @Test(arguments: HostISA.simd)
+    func matchesScalarWithRightShiftRequantization(isa: HostISA) {
+        var rng = SeededRandom(seed: 24)
+        for (m, n, k) in [(1, 1, 1), (8, 32, 64), (9, 33, 127), (17, 64, 4), (3, 95, 256), (16, 31, 13)] {
+            var problem = GemmProblem(m: m, n: n, k: k, using: &rng)
+            for c in 0..<n {
+                problem.requant.multiplier[c] = PReLUEpilogueProblem.modelRangeMultiplier(using: &rng)
+                problem.requant.shift[c] = -Int32(rng.int(in: c % 5 == 0 ? 1...31 : 6...14))
+            }
+            if m == 9 {
+                problem.input = problem.input.map { _ in -128 }
+                problem.inputZeroPoint = 127
+            }
+            let expected = problem.run(HostISA.scalarTable.gemm)
+            #expect(firstMismatch(problem.run(isa.table.gemm), expected) == nil,
+                    "\(String(cString: isa.table.gemm.name)) m \(m) n \(n) k \(k)")
+            #expect(Set(expected).count > 4 || m * n < 8, "m \(m) n \(n) k \(k): degenerate output")
+        }
+    }
+
     @Test func scalarKernelEqualsSwiftReference() {
         var rng = SeededRandom(seed: 23)
         for (m, n, k) in [(1, 1, 1), (2, 3, 13), (3, 13, 24), (5, 24, 3), (2, 7, 127), (4, 5, 64)] {

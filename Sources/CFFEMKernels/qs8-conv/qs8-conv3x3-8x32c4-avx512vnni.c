@@ -60,6 +60,7 @@ TARGET_AVX512VNNI void ffem_qs8_conv3x3_minmax_ukernel_8x32c4__avx512vnni(const 
   __attribute__((aligned(64))) int8_t buffer[BUFFER];
   memset(buffer, 0, sizeof(buffer));
   const size_t pixels = (size_t)g->output_height * g->output_width;
+  const int right_shift = ffem_requant_is_right_shift(params, co);
   size_t oy = 0, ox = 0;
   const int8_t *rows[3];
   ffem_dwconv3x3_rows(g, input, 0, rows);
@@ -74,7 +75,11 @@ TARGET_AVX512VNNI void ffem_qs8_conv3x3_minmax_ukernel_8x32c4__avx512vnni(const 
     }
     // K rounded up to the kr of 4: the pad bytes (zeroed once) meet the packer's zero weights, and
     // every row read is a whole 4-byte group (no partial tail loads).
-    gemm_8x32c4(m, co, row_stride, buffer, row_stride, packed_weights, output + p0 * co, co, params, NULL, 0);
+    if (right_shift) {
+      gemm_8x32c4(m, co, row_stride, buffer, row_stride, packed_weights, output + p0 * co, co, params, NULL, 0, 1);
+    } else {
+      gemm_8x32c4(m, co, row_stride, buffer, row_stride, packed_weights, output + p0 * co, co, params, NULL, 0, 0);
+    }
   }
 }
 #endif

@@ -22,12 +22,36 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline __m512i load_row4
   return _mm512_set1_epi32(quad ^ (int32_t)0x80808080);
 }
 
+/// The requantization of 16 columns: ffem_mbqm_right_avx512 when every shift of the layer is ≤ −1
+/// (`right_shift`, a constant at every call: the quantizer's 1×1 layers), else ffem_mbqm_avx512.
+typedef struct gemm_requant {
+  int right_shift;
+  ffem_requant_avx512 general;
+  ffem_requant_right_avx512 right;
+} gemm_requant;
+
+TARGET_AVX512VNNI __attribute__((always_inline)) static inline gemm_requant gemm_requant_make(int right_shift, __m512i multiplier,
+                                                                                            __m512i shift) {
+  gemm_requant r;
+  r.right_shift = right_shift;
+  if (right_shift) {
+    r.right = ffem_requant_right_prepare_avx512(multiplier, shift);
+  } else {
+    r.general = ffem_requant_prepare_avx512(multiplier, shift);
+  }
+  return r;
+}
+
+TARGET_AVX512VNNI __attribute__((always_inline)) static inline __m512i gemm_mbqm(__m512i x, const gemm_requant *r) {
+  return r->right_shift ? ffem_mbqm_right_avx512(x, &r->right) : ffem_mbqm_avx512(x, &r->general);
+}
+
 /// One block of 32 columns for `rows` ≤ R rows starting at `a0` (R a constant at every call, so
 /// the accumulator arrays live in registers); rows past `rows` alias the last real row and are
 /// not stored.
 TARGET_AVX512VNNI __attribute__((always_inline)) static inline void tile(
     const int narrow, const size_t R, size_t rows, size_t k, const int8_t *a0, size_t input_stride, const int8_t *weights,
-    __m512i bias_lo, __m512i bias_hi, const ffem_requant_avx512 *r_lo, const ffem_requant_avx512 *r_hi,
+    __m512i bias_lo, __m512i bias_hi, const gemm_requant *r_lo, const gemm_requant *r_hi,
     const ffem_output_stage16_avx512 *stage, const ffem_prelu_shared_avx512 *prelu,
     const ffem_prelu_channels_avx512 *prelu_lo, const ffem_prelu_channels_avx512 *prelu_hi, int8_t *c0,
     size_t output_stride, __mmask32 store_mask) {
@@ -68,7 +92,7 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void tile(
 #pragma clang loop unroll(full)
   for (size_t i = 0; i < R; i++) {
     if (i >= rows) break;
-    const __m512i y_lo = ffem_mbqm_avx512(lo[i], r_lo), y_hi = ffem_mbqm_avx512(hi[i], r_hi);
+    const __m512i y_lo = gemm_mbqm(lo[i], r_lo), y_hi = gemm_mbqm(hi[i], r_hi);
     if (!prelu) {
       // vpackssdw interleaves columns 0-3, 16-19, 4-7, …: vpermq restores column order.
       const __m512i columns = _mm512_permutexvar_epi64(_mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7),
@@ -84,12 +108,13 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void tile(
 }
 
 /// The whole GEMM; `epilogue` NULL: the plain kernel, else the fused PReLU epilogue, in int32
-/// lanes when `narrow` (ffem_prelu_is_narrow). Inlined into each entry point with constant
-/// `epilogue == NULL` / `narrow`, so the plain kernel carries no PReLU code.
+/// lanes when `narrow` (ffem_prelu_is_narrow); `right_shift`: ffem_requant_is_right_shift holds.
+/// Inlined into each entry point with constant `epilogue == NULL` / `narrow` / `right_shift`, so the
+/// plain kernel carries no PReLU code.
 TARGET_AVX512VNNI __attribute__((always_inline)) static inline void gemm_8x32c4(
     size_t m, size_t n, size_t k, const int8_t *input, size_t input_stride, const void *packed_weights,
     int8_t *output, size_t output_stride, const ffem_qs8_requant_params *params, const ffem_qs8_prelu_epilogue *epilogue,
-    const int narrow) {
+    const int narrow, const int right_shift) {
   enum { MR = 8, NR = 32, KR = 4 };
   assert(input_stride >= k && output_stride >= n);
   const size_t k_padded = (k + KR - 1) / KR * KR;
@@ -103,11 +128,12 @@ TARGET_AVX512VNNI __attribute__((always_inline)) static inline void gemm_8x32c4(
     const size_t columns = n - n0 < NR ? n - n0 : NR;
     const __mmask32 store_mask = (__mmask32)(columns == 32 ? 0xFFFFFFFFu : (1u << columns) - 1u);
     const __mmask16 mask_lo = (__mmask16)(store_mask & 0xFFFF), mask_hi = (__mmask16)(store_mask >> 16);
-    const ffem_requant_avx512 r_lo = ffem_requant_prepare_avx512(
-        _mm512_maskz_loadu_epi32(mask_lo, params->multiplier + n0), _mm512_maskz_loadu_epi32(mask_lo, params->shift + n0));
-    const ffem_requant_avx512 r_hi =
-        ffem_requant_prepare_avx512(_mm512_maskz_loadu_epi32(mask_hi, params->multiplier + n0 + 16),
-                                    _mm512_maskz_loadu_epi32(mask_hi, params->shift + n0 + 16));
+    // Columns past n get shift −1, which keeps the right-shift form's e ≥ 1 in every lane.
+    const __m512i right = _mm512_set1_epi32(-1);
+    const gemm_requant r_lo = gemm_requant_make(right_shift, _mm512_maskz_loadu_epi32(mask_lo, params->multiplier + n0),
+                                                _mm512_mask_loadu_epi32(right, mask_lo, params->shift + n0));
+    const gemm_requant r_hi = gemm_requant_make(right_shift, _mm512_maskz_loadu_epi32(mask_hi, params->multiplier + n0 + 16),
+                                                _mm512_mask_loadu_epi32(right, mask_hi, params->shift + n0 + 16));
     ffem_prelu_channels_avx512 prelu_lo, prelu_hi;
     if (epilogue) {
       const ffem_prelu_raw_avx512 raw_lo = ffem_prelu_raw_avx512_load(epilogue, n0, mask_lo);
