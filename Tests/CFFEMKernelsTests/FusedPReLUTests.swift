@@ -175,13 +175,7 @@ struct PReLUEpilogueProblem {
             for _ in 0..<6 {
                 let prelu = PReLUEpilogueProblem(channels: channels, convolutionZeroPoint: Int32(rng.int(in: -128...127)),
                                                  isModelRange: true, using: &rng)
-                // Pixel p holds the byte p − 128 in every channel, rotated by the channel index.
-                let input = (0..<256 * channels).map { Int8(truncatingIfNeeded: $0 / channels + $0 % channels) }
-                var expected = [Int8](repeating: 0, count: input.count), actual = expected
-                prelu.withEpilogue { e in
-                    ffem_qs8_vprelu_ukernel__scalar(256, channels, input, e.pointee.alpha, &expected, e.pointee.params)
-                    kernel.ukernel!(256, channels, input, e.pointee.alpha, &actual, e.pointee.params)
-                }
+                let (expected, actual) = prelu.runOnEveryInputByte(kernel, channels: channels)
                 #expect(firstMismatch(actual, expected) == nil,
                         "\(String(cString: kernel.name)) channels \(channels): \(firstMismatch(actual, expected) ?? "")")
             }
@@ -208,15 +202,24 @@ struct PReLUEpilogueProblem {
                 prelu.negative.multiplier[c] = [0, 1, 1 << 30, Int32.max][c % 4]
                 prelu.negative.shift[c] = -Int32(c)
             }
-            let input = (0..<256 * channels).map { Int8(truncatingIfNeeded: $0 / channels + $0 % channels) }
-            var expected = [Int8](repeating: 0, count: input.count), actual = expected
-            prelu.withEpilogue { e in
-                ffem_qs8_vprelu_ukernel__scalar(256, channels, input, e.pointee.alpha, &expected, e.pointee.params)
-                kernel.ukernel!(256, channels, input, e.pointee.alpha, &actual, e.pointee.params)
-            }
+            let (expected, actual) = prelu.runOnEveryInputByte(kernel, channels: channels)
             #expect(firstMismatch(actual, expected) == nil,
                     "\(String(cString: kernel.name)) alpha \(alphaValue), zero point \(alphaZeroPoint): \(firstMismatch(actual, expected) ?? "")")
             #expect(Set(expected).count > 8, "degenerate output")
         }
+    }
+}
+
+extension PReLUEpilogueProblem {
+    /// The scalar and `kernel` standalone PReLUs over 256 pixels, pixel p holding the byte p − 128
+    /// in every channel, rotated by the channel index (every input byte in every channel).
+    func runOnEveryInputByte(_ kernel: ffem_qs8_vprelu_config, channels: Int) -> (expected: [Int8], actual: [Int8]) {
+        let input = (0..<256 * channels).map { Int8(truncatingIfNeeded: $0 / channels + $0 % channels) }
+        var expected = [Int8](repeating: 0, count: input.count), actual = expected
+        withEpilogue { e in
+            ffem_qs8_vprelu_ukernel__scalar(256, channels, input, e.pointee.alpha, &expected, e.pointee.params)
+            kernel.ukernel!(256, channels, input, e.pointee.alpha, &actual, e.pointee.params)
+        }
+        return (expected, actual)
     }
 }
