@@ -195,5 +195,31 @@ FFEM_TARGET_AVX512 __m512i ffem_output_pair16_avx512(__m512i a, __m512i b, const
   return _mm512_min_epi16(_mm512_max_epi16(sum, s->low), s->high);
 }
 
+/// The output stage of 64 consecutive lanes (four vectors y[q] of 16, in order): clamp(y + zp,
+/// min, max) as 64 bytes in lane order. vpackssdw, vpaddsw and vpacksswb saturate only values that
+/// clamp alike; they leave dword 4k + q holding lanes 16q + 4k … + 3, which one vpermd puts back.
+typedef struct ffem_output_stage64_avx512 {
+  __m512i zero_point;  ///< int16 broadcast
+  __m512i low, high;   ///< int8 broadcasts of min and max
+  __m512i order;       ///< output dword 4q + k ← dword 4k + q
+} ffem_output_stage64_avx512;
+
+FFEM_TARGET_AVX512 ffem_output_stage64_avx512 ffem_output_stage64_avx512_make(int32_t zero_point, int32_t output_min,
+                                                                              int32_t output_max) {
+  ffem_output_stage64_avx512 s;
+  s.zero_point = _mm512_set1_epi16((int16_t)zero_point);
+  s.low = _mm512_set1_epi8((char)output_min);
+  s.high = _mm512_set1_epi8((char)output_max);
+  s.order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  return s;
+}
+
+FFEM_TARGET_AVX512 __m512i ffem_output64_avx512(const __m512i y[4], const ffem_output_stage64_avx512 *s) {
+  const __m512i words01 = _mm512_adds_epi16(_mm512_packs_epi32(y[0], y[1]), s->zero_point);
+  const __m512i words23 = _mm512_adds_epi16(_mm512_packs_epi32(y[2], y[3]), s->zero_point);
+  const __m512i bytes = _mm512_permutexvar_epi32(s->order, _mm512_packs_epi16(words01, words23));
+  return _mm512_min_epi8(_mm512_max_epi8(bytes, s->low), s->high);
+}
+
 #endif
 #endif

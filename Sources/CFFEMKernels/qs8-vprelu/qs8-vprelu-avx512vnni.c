@@ -38,17 +38,13 @@ TARGET_AVX512VNNI static void vprelu_general(size_t pixels, size_t channels, con
 }
 
 /// The narrow path, 64 channels per step: four groups q of 16 channels (natural order) through
-/// the int32-lane branches, then one output stage for all 64 — vpackssdw, vpaddsw, vpacksswb (which
-/// saturate only values that clamp alike), a vpermd back to channel order, the clamp in bytes and one
-/// 64-byte store, instead of four vpmovdb and 16-byte stores.
+/// the int32-lane branches, then one output stage for all 64 (ffem_output64_avx512) and one 64-byte
+/// store, instead of four vpmovdb and 16-byte stores.
 TARGET_AVX512VNNI static void vprelu_narrow_c64(size_t pixels, size_t channels, const int8_t *input, const int8_t *alpha,
                                                 int8_t *output, const ffem_qs8_prelu_params *p) {
   const ffem_prelu_positive_narrow positive = ffem_prelu_positive_narrow_make(p->positive_multiplier, p->positive_shift);
   const __m512i input_zero_point = _mm512_set1_epi32(p->input_zero_point);
-  const __m512i output_zero_point = _mm512_set1_epi16((int16_t)p->output_zero_point);
-  const __m512i output_min = _mm512_set1_epi8((char)p->output_min), output_max = _mm512_set1_epi8((char)p->output_max);
-  // After the packs, dword 4k + q holds channels 16q + 4k … + 3; output dword m = 4q + k takes it.
-  const __m512i channel_order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+  const ffem_output_stage64_avx512 stage = ffem_output_stage64_avx512_make(p->output_zero_point, p->output_min, p->output_max);
   for (size_t c0 = 0; c0 < channels; c0 += 64) {
     const size_t lanes = channels - c0 < 64 ? channels - c0 : 64;
     const __mmask64 mask = lanes == 64 ? ~(__mmask64)0 : (((__mmask64)1 << lanes) - 1);
@@ -76,10 +72,7 @@ TARGET_AVX512VNNI static void vprelu_narrow_c64(size_t pixels, size_t channels, 
         y[q] = _mm512_mask_mov_epi32(ffem_prelu_positive_narrow_apply(v, &positive), is_negative,
                                      ffem_prelu_negative_narrow_apply(v, &negative[q]));
       }
-      const __m512i words01 = _mm512_adds_epi16(_mm512_packs_epi32(y[0], y[1]), output_zero_point);
-      const __m512i words23 = _mm512_adds_epi16(_mm512_packs_epi32(y[2], y[3]), output_zero_point);
-      const __m512i bytes = _mm512_permutexvar_epi32(channel_order, _mm512_packs_epi16(words01, words23));
-      _mm512_mask_storeu_epi8(output + offset, mask, _mm512_min_epi8(_mm512_max_epi8(bytes, output_min), output_max));
+      _mm512_mask_storeu_epi8(output + offset, mask, ffem_output64_avx512(y, &stage));
     }
   }
 }
