@@ -214,11 +214,16 @@ FFEM_TARGET_AVX512 ffem_output_stage64_avx512 ffem_output_stage64_avx512_make(in
   return s;
 }
 
-FFEM_TARGET_AVX512 __m512i ffem_output64_avx512(const __m512i y[4], const ffem_output_stage64_avx512 *s) {
+/// The 64 output bytes in pack order (dword 4k + q: lanes 4k … 4k + 3 of y[q]), for kernels whose
+/// accumulators already hold lanes in the order that makes it channel order.
+FFEM_TARGET_AVX512 __m512i ffem_output64_packed_avx512(const __m512i y[4], const ffem_output_stage64_avx512 *s) {
   const __m512i words01 = _mm512_adds_epi16(_mm512_packs_epi32(y[0], y[1]), s->zero_point);
   const __m512i words23 = _mm512_adds_epi16(_mm512_packs_epi32(y[2], y[3]), s->zero_point);
-  const __m512i bytes = _mm512_permutexvar_epi32(s->order, _mm512_packs_epi16(words01, words23));
-  return _mm512_min_epi8(_mm512_max_epi8(bytes, s->low), s->high);
+  return _mm512_min_epi8(_mm512_max_epi8(_mm512_packs_epi16(words01, words23), s->low), s->high);
+}
+
+FFEM_TARGET_AVX512 __m512i ffem_output64_avx512(const __m512i y[4], const ffem_output_stage64_avx512 *s) {
+  return _mm512_permutexvar_epi32(s->order, ffem_output64_packed_avx512(y, s));
 }
 
 #endif

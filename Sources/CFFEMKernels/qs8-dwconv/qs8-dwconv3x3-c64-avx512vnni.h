@@ -150,9 +150,8 @@ FFEM_DWCONV_C64_INLINE void dwconv3x3_c64(const ffem_qs8_conv3x3_geometry *g, co
   const __m512i zero_point_u8 = _mm512_set1_epi8((char)(g->input_zero_point ^ 0x80));
   const dwconv_c64_column padding = {{dwconv_c64_transpose(zero_point_u8, zero_point_u8, zero_point_u8, 0),
                                       dwconv_c64_transpose(zero_point_u8, zero_point_u8, zero_point_u8, 1)}};
-  const __m512i output_zero_point = _mm512_set1_epi16((int16_t)params->output_zero_point);
-  const __m512i output_min = _mm512_set1_epi8((char)params->output_min);
-  const __m512i output_max = _mm512_set1_epi8((char)params->output_max);
+  const ffem_output_stage64_avx512 stage =
+      ffem_output_stage64_avx512_make(params->output_zero_point, params->output_min, params->output_max);
   ffem_prelu_shared_avx512 prelu_shared;
   if (epilogue) prelu_shared = ffem_prelu_shared_avx512_make(narrow, params, epilogue->params);
   __attribute__((aligned(64))) int32_t sums[DWCONV_C64_CHUNK][64];
@@ -226,11 +225,8 @@ FFEM_DWCONV_C64_INLINE void dwconv3x3_c64(const ffem_qs8_conv3x3_geometry *g, co
             _mm512_mask_storeu_epi8(out, mask, dwconv_c64_prelu_bytes(m, narrow, &prelu_shared, &prelu));
             continue;
           }
-          // clamp(y + zp, min, max): vpackssdw/vpaddsw/vpacksswb saturate only values that clamp alike.
-          const __m512i channels_0_7 = _mm512_adds_epi16(_mm512_packs_epi32(m[0], m[1]), output_zero_point);
-          const __m512i channels_8_15 = _mm512_adds_epi16(_mm512_packs_epi32(m[2], m[3]), output_zero_point);
-          const __m512i bytes = _mm512_packs_epi16(channels_0_7, channels_8_15);
-          _mm512_mask_storeu_epi8(out, mask, _mm512_min_epi8(_mm512_max_epi8(bytes, output_min), output_max));
+          // Accumulator j holds channels 16k + 4j + i: pack order is channel order.
+          _mm512_mask_storeu_epi8(out, mask, ffem_output64_packed_avx512(m, &stage));
         }
       }
     }
