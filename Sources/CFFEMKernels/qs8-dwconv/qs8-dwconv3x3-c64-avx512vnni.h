@@ -23,23 +23,29 @@
 
 enum { DWCONV_C64_CR = 64, DWCONV_C64_WEIGHT_BYTES = 3 * 4 * 64, DWCONV_C64_CHUNK = 8 };
 
-/// One transposed input column: the four T_j vectors described at the top.
-typedef struct dwconv_c64_column {
-  __m512i t[4];
-} dwconv_c64_column;
+/// One half (h = 0: j = 0, 1; h = 1: j = 2, 3) of a transposed input column: T_{2h}, T_{2h+1}.
+typedef struct dwconv_c64_half_column {
+  __m512i t[2];
+} dwconv_c64_half_column;
 
-/// T_j of the column whose rows are r0, r1, r2 (64 bytes each, already XOR 0x80): punpck{l,h}bw
-/// pairs rows 0 and 1 (and row 2 with itself), punpck{l,h}wd joins the pairs into 4-byte lanes.
-FFEM_DWCONV_C64_INLINE dwconv_c64_column dwconv_c64_transpose(__m512i r0, __m512i r1, __m512i r2) {
-  const __m512i rows01_lo = _mm512_unpacklo_epi8(r0, r1), rows01_hi = _mm512_unpackhi_epi8(r0, r1);
-  const __m512i rows22_lo = _mm512_unpacklo_epi8(r2, r2), rows22_hi = _mm512_unpackhi_epi8(r2, r2);
-  dwconv_c64_column column;
-  column.t[0] = _mm512_unpacklo_epi16(rows01_lo, rows22_lo);
-  column.t[1] = _mm512_unpackhi_epi16(rows01_lo, rows22_lo);
-  column.t[2] = _mm512_unpacklo_epi16(rows01_hi, rows22_hi);
-  column.t[3] = _mm512_unpackhi_epi16(rows01_hi, rows22_hi);
+/// T_{2h}, T_{2h+1} of the column whose rows are r0, r1, r2 (64 bytes each, already XOR 0x80):
+/// punpck{l,h}bw pairs rows 0 and 1 (and row 2 with itself) for channels 16k + 8h … + 7, and
+/// punpck{l,h}wd joins the pairs into 4-byte lanes.
+FFEM_DWCONV_C64_INLINE dwconv_c64_half_column dwconv_c64_transpose(__m512i r0, __m512i r1, __m512i r2, int h) {
+  const __m512i rows01 = h == 0 ? _mm512_unpacklo_epi8(r0, r1) : _mm512_unpackhi_epi8(r0, r1);
+  const __m512i rows22 = h == 0 ? _mm512_unpacklo_epi8(r2, r2) : _mm512_unpackhi_epi8(r2, r2);
+  dwconv_c64_half_column column;
+  column.t[0] = _mm512_unpacklo_epi16(rows01, rows22);
+  column.t[1] = _mm512_unpackhi_epi16(rows01, rows22);
   return column;
 }
+
+/// One transposed input column: both halves. (One four-vector transpose and a shared
+/// accumulator-order helper for the parameter permutes, semantically the same, measured 7 % slower:
+/// dw_conv1 47.6 against 44.1 µs.)
+typedef struct dwconv_c64_column {
+  dwconv_c64_half_column half[2];
+} dwconv_c64_column;
 
 /// The column at input x `ix` of `rows` (NULL rows and x outside the image read the zero point,
 /// whose transposed column is `padding`); channels c0 … c0 + 63 under `mask`.
@@ -53,25 +59,27 @@ FFEM_DWCONV_C64_INLINE dwconv_c64_column dwconv_c64_load(const int8_t *const row
     r[ky] = rows[ky] ? _mm512_xor_si512(_mm512_maskz_loadu_epi8(mask, rows[ky] + (size_t)ix * channels + c0), flip)
                      : zero_point_u8;
   }
-  return dwconv_c64_transpose(r[0], r[1], r[2]);
+  const dwconv_c64_column column = {{dwconv_c64_transpose(r[0], r[1], r[2], 0), dwconv_c64_transpose(r[0], r[1], r[2], 1)}};
+  return column;
 }
 
-/// The channel (from the block's first) of entry 16j + lane of the accumulator order: 16k + 4j + i
-/// for lane = 4k + i.
-FFEM_DWCONV_C64_INLINE size_t dwconv_c64_channel(size_t j, size_t lane) { return 16 * (lane / 4) + 4 * j + lane % 4; }
-
-/// Per-channel values of one 64-channel block in accumulator order (0 past `lanes`).
+/// Per-channel values of one 64-channel block in accumulator order: entry 16j + 4k + i is channel
+/// c0 + 16k + 4j + i (0 past `lanes`).
 FFEM_DWCONV_C64_INLINE void dwconv_c64_permute_i32(const int32_t *values, size_t c0, size_t lanes, int32_t out[64]) {
-  for (size_t entry = 0; entry < 64; entry++) {
-    const size_t c = dwconv_c64_channel(entry / 16, entry % 16);
-    out[entry] = c < lanes ? values[c0 + c] : 0;
+  for (size_t j = 0; j < 4; j++) {
+    for (size_t lane = 0; lane < 16; lane++) {
+      const size_t c = 16 * (lane / 4) + 4 * j + lane % 4;
+      out[16 * j + lane] = c < lanes ? values[c0 + c] : 0;
+    }
   }
 }
 
 FFEM_DWCONV_C64_INLINE void dwconv_c64_permute_i8(const int8_t *values, size_t c0, size_t lanes, int8_t out[64]) {
-  for (size_t entry = 0; entry < 64; entry++) {
-    const size_t c = dwconv_c64_channel(entry / 16, entry % 16);
-    out[entry] = c < lanes ? values[c0 + c] : 0;
+  for (size_t j = 0; j < 4; j++) {
+    for (size_t lane = 0; lane < 16; lane++) {
+      const size_t c = 16 * (lane / 4) + 4 * j + lane % 4;
+      out[16 * j + lane] = c < lanes ? values[c0 + c] : 0;
+    }
   }
 }
 
@@ -104,9 +112,9 @@ FFEM_DWCONV_C64_INLINE dwconv_c64_prelu_block dwconv_c64_prelu_block_make(const 
 FFEM_DWCONV_C64_INLINE void dwconv_c64_accumulate(const dwconv_c64_column *left, const dwconv_c64_column *middle,
                                                   const dwconv_c64_column *right, const __m512i w[12], __m512i acc[4]) {
   for (size_t j = 0; j < 4; j++) {
-    acc[j] = _mm512_dpbusd_epi32(acc[j], left->t[j], w[j]);
-    acc[j] = _mm512_dpbusd_epi32(acc[j], middle->t[j], w[4 + j]);
-    acc[j] = _mm512_dpbusd_epi32(acc[j], right->t[j], w[8 + j]);
+    acc[j] = _mm512_dpbusd_epi32(acc[j], left->half[j / 2].t[j % 2], w[j]);
+    acc[j] = _mm512_dpbusd_epi32(acc[j], middle->half[j / 2].t[j % 2], w[4 + j]);
+    acc[j] = _mm512_dpbusd_epi32(acc[j], right->half[j / 2].t[j % 2], w[8 + j]);
   }
 }
 
@@ -142,7 +150,8 @@ FFEM_DWCONV_C64_INLINE void dwconv3x3_c64(const ffem_qs8_conv3x3_geometry *g, co
   const size_t output_height = g->output_height, output_width = g->output_width, stride = g->stride;
   const int64_t padding_left = g->padding_left;
   const __m512i zero_point_u8 = _mm512_set1_epi8((char)(g->input_zero_point ^ 0x80));
-  const dwconv_c64_column padding = dwconv_c64_transpose(zero_point_u8, zero_point_u8, zero_point_u8);
+  const dwconv_c64_column padding = {{dwconv_c64_transpose(zero_point_u8, zero_point_u8, zero_point_u8, 0),
+                                      dwconv_c64_transpose(zero_point_u8, zero_point_u8, zero_point_u8, 1)}};
   const ffem_output_stage64_avx512 stage =
       ffem_output_stage64_avx512_make(params->output_zero_point, params->output_min, params->output_max);
   ffem_prelu_shared_avx512 prelu_shared;
