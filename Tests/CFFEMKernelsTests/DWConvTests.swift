@@ -119,9 +119,9 @@ struct Conv3x3Problem {
 }
 
 extension DWConvTests {
-    /// The quantizer's requantization range (every multiplier in [0, 2^31), every shift ≤ 0: the
-    /// AVX-512 kernel's ffem_mbqm_plain_avx512 path) with realistic and saturating scales, against
-    /// the scalar oracle.
+    /// The quantizer's requantization range (every multiplier in [0, 2^31), every shift ≤ 0; the
+    /// AVX-512 kernel's ffem_mbqm_right_avx512 path when no shift is 0) with realistic and saturating
+    /// scales, against the scalar oracle.
     @Test(arguments: HostISA.simd)
     func matchesScalarWithTheQuantizersRequantizationRange(isa: HostISA) {
         var rng = SeededRandom(seed: 34)

@@ -78,23 +78,6 @@ FFEM_TARGET_AVX512 __m512i ffem_mbqm_avx512(__m512i x, const ffem_requant_avx512
   return _mm512_permutex2var_epi32(even, pick, odd);
 }
 
-/// ffem_mbqm_avx512 for the quantizer's parameters: every multiplier ≥ 0 (so SRDHM cannot
-/// saturate: that needs M = INT32_MIN) and every shift ≤ 0 (no left shift). Three ops fewer.
-FFEM_TARGET_AVX512 __m512i ffem_mbqm_half_plain_avx512(__m512i p, __m512i rounding, __m512i correction, __m512i shift) {
-  const __mmask8 negative = _mm512_cmplt_epi64_mask(p, _mm512_set1_epi64(-(INT64_C(1) << 30)));
-  const __m512i sum = _mm512_add_epi64(p, rounding);
-  return _mm512_srav_epi64(_mm512_mask_sub_epi64(sum, negative, sum, correction), shift);
-}
-
-FFEM_TARGET_AVX512 __m512i ffem_mbqm_plain_avx512(__m512i x, const ffem_requant_avx512 *r) {
-  const __m512i even = ffem_mbqm_half_plain_avx512(_mm512_mul_epi32(x, r->multiplier), r->rounding_even,
-                                                   r->correction_even, r->shift_even);
-  const __m512i odd = ffem_mbqm_half_plain_avx512(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), r->multiplier_odd),
-                                                  r->rounding_odd, r->correction_odd, r->shift_odd);
-  const __m512i pick = _mm512_setr_epi32(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
-  return _mm512_permutex2var_epi32(even, pick, odd);
-}
-
 /// ffem_mbqm_avx512 for channels whose every multiplier is ≥ 0 and every shift ≤ −1 (e ≥ 1: the
 /// quantizer's multipliers for real scales below 1/2, which every depthwise layer has), with no
 /// permute: the even lanes' sums are shifted by 31 + e (the result in the low int32 of each
@@ -139,14 +122,6 @@ FFEM_TARGET_AVX512 __m512i ffem_mbqm_right_avx512(__m512i x, const ffem_requant_
 static inline int ffem_requant_is_right_shift(const ffem_qs8_requant_params *params, size_t channels) {
   for (size_t c = 0; c < channels; c++) {
     if (params->multiplier[c] < 0 || params->shift[c] > -1) return 0;
-  }
-  return 1;
-}
-
-/// Whether ffem_mbqm_plain_avx512 applies to every channel of `params`.
-static inline int ffem_requant_is_plain(const ffem_qs8_requant_params *params, size_t channels) {
-  for (size_t c = 0; c < channels; c++) {
-    if (params->multiplier[c] < 0 || params->shift[c] > 0) return 0;
   }
   return 1;
 }
